@@ -1,0 +1,22 @@
+/**
+ * `npm run bench [-- --quick] [-- --profile national|demo] [-- --only fixtures,…]`: measures FIS
+ * side by side in one run and prints medians and ratios next to the targets of DESIGN §7.
+ */
+import { parseArgs } from 'node:util';
+import { benchFixtures } from './fixtures';
+import { runBench } from './harness';
+
+const { values } = parseArgs({
+  options: {
+    profile: { type: 'string', default: 'national' },
+    quick: { type: 'boolean', default: false },
+    only: { type: 'string' },
+  },
+});
+const profile = values.quick ? 'demo' : values.profile;
+if (profile !== 'national' && profile !== 'demo') {
+  process.stderr.write('bench: --profile must be national or demo\n');
+  process.exit(2);
+}
+
+await runBench({ profile, quick: values.quick ?? false, only: values.only }, [['fixtures', benchFixtures]]);

@@ -1,0 +1,122 @@
+/**
+ * The one place that reads the environment. Parsed and validated once with zod; every other module
+ * receives plain values. An invalid variable stops the program with one sentence naming it.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { UserError } from './errors';
+
+const cron = z
+  .string()
+  .trim()
+  .regex(/^(\S+\s+){4,5}\S+$/, 'must be a cron expression with 5 or 6 fields');
+
+const optionalUrl = z
+  .string()
+  .trim()
+  .optional()
+  .transform((v) => (v ? v : undefined))
+  .refine((v) => v === undefined || /^postgres(ql)?:\/\//.test(v), 'must be a postgres:// URL');
+
+const intFrom = (def: number, min: number) =>
+  z.coerce.number().int().min(min).default(def);
+
+const schema = z.object({
+  FIS_DATA_DIR: z.string().trim().min(1).default('data'),
+  FIS_SOURCE_ASYLUM_URL: optionalUrl,
+  FIS_SOURCE_INTEGRATION_URL: optionalUrl,
+  FIS_APP_DB_URL: optionalUrl,
+  FIS_CODELIST_DIR: z.string().trim().optional(),
+  FIS_DEMO_PASSWORD: z.string().min(1).default('demo'),
+  FIS_LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  FIS_LOG_FORMAT: z.enum(['pretty', 'json']).optional(),
+  FIS_SUPPRESSION_MIN: intFrom(5, 1),
+  FIS_SNAPSHOTS_KEEP: intFrom(3, 1),
+  FIS_SCHEDULE_INCREMENTAL: cron.default('*/15 * * * *'),
+  FIS_SCHEDULE_FULL: cron.default('30 2 * * *'),
+  FIS_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+  FIS_SESSION_IDLE_MINUTES: intFrom(30, 1),
+  FIS_LOGIN_MAX_FAILURES: intFrom(5, 1),
+  FIS_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
+  FIS_FRESHNESS_HOURS: intFrom(48, 1),
+  PORT: intFrom(3000, 1),
+  HOST: z.string().default('127.0.0.1'),
+});
+
+export type Env = z.infer<typeof schema>;
+
+export interface Config {
+  dataDir: string;
+  sources: { asylum?: string; integration?: string };
+  appDbUrl?: string;
+  codelistDir: string;
+  demoPassword: string;
+  log: { level: Env['FIS_LOG_LEVEL']; format: 'pretty' | 'json' };
+  suppressionMin: number;
+  snapshotsKeep: number;
+  schedule: { incremental: string; full: string };
+  session: { secret?: string; idleMinutes: number; maxLoginFailures: number; secureCookies: 'auto' | 'true' | 'false' };
+  freshnessHours: number;
+  http: { port: number; host: string };
+  projectRoot: string;
+}
+
+/**
+ * Where the project lives; reference data (code lists, map) is read from here. Found by walking up
+ * from this module, which also works inside a Next.js build, whose chunks sit below `.next/`.
+ */
+export const projectRoot = findProjectRoot();
+
+function findProjectRoot(): string {
+  try {
+    let dir = dirname(fileURLToPath(import.meta.url));
+    for (;;) {
+      if (existsSync(join(dir, 'reference', 'codelists'))) return dir;
+      const up = dirname(dir);
+      if (up === dir) break;
+      dir = up;
+    }
+  } catch {
+    // not a file: URL (bundled); fall through
+  }
+  return process.cwd();
+}
+
+export function parseConfig(env: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new UserError(`Configuration error: ${String(issue.path[0])} ${issue.message}.`, { exitCode: 2 });
+  }
+  const e = parsed.data;
+  return {
+    dataDir: resolve(projectRoot, e.FIS_DATA_DIR),
+    sources: { asylum: e.FIS_SOURCE_ASYLUM_URL, integration: e.FIS_SOURCE_INTEGRATION_URL },
+    appDbUrl: e.FIS_APP_DB_URL,
+    codelistDir: resolve(e.FIS_CODELIST_DIR ?? resolve(projectRoot, 'reference/codelists')),
+    demoPassword: e.FIS_DEMO_PASSWORD,
+    log: { level: e.FIS_LOG_LEVEL, format: e.FIS_LOG_FORMAT ?? (process.stderr.isTTY ? 'pretty' : 'json') },
+    suppressionMin: e.FIS_SUPPRESSION_MIN,
+    snapshotsKeep: e.FIS_SNAPSHOTS_KEEP,
+    schedule: { incremental: e.FIS_SCHEDULE_INCREMENTAL, full: e.FIS_SCHEDULE_FULL },
+    session: {
+      secret: e.FIS_SESSION_SECRET,
+      idleMinutes: e.FIS_SESSION_IDLE_MINUTES,
+      maxLoginFailures: e.FIS_LOGIN_MAX_FAILURES,
+      secureCookies: e.FIS_SECURE_COOKIES,
+    },
+    freshnessHours: e.FIS_FRESHNESS_HOURS,
+    http: { port: e.PORT, host: e.HOST },
+    projectRoot,
+  };
+}
+
+let cached: Config | undefined;
+
+/** The configuration of this process, parsed from the environment on first use. */
+export function getConfig(): Config {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

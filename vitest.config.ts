@@ -1,0 +1,16 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['**/*.test.ts'],
+    exclude: ['node_modules/**', '.next/**', 'data/**', 'scratch/**', 'e2e/**'],
+    globalSetup: ['./test/global-setup.ts'],
+    testTimeout: 120_000,
+    hookTimeout: 180_000,
+    pool: 'forks',
+    // two cores: PGlite and DuckDB are CPU-bound, more workers only contend
+    maxWorkers: 2,
+    reporters: ['default'],
+    env: { FIS_LOG_LEVEL: 'warn' },
+  },
+});
