@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { registerDemo } from './commands/demo';
+import { registerEtl } from './commands/etl';
 import { registerFixtures } from './commands/fixtures';
 import { fail } from './run';
 
@@ -13,6 +14,7 @@ const program = new Command('fis')
   .configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/^error: /, 'fis: ')) });
 
 registerFixtures(program);
+registerEtl(program);
 registerDemo(program);
 
 try {

@@ -36,11 +36,16 @@ const schema = z.object({
   FIS_SNAPSHOTS_KEEP: intFrom(3, 1),
   FIS_SCHEDULE_INCREMENTAL: cron.default('*/15 * * * *'),
   FIS_SCHEDULE_FULL: cron.default('30 2 * * *'),
+  FIS_TIMEZONE: z.string().default('Europe/Berlin'),
   FIS_SESSION_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   FIS_SESSION_IDLE_MINUTES: intFrom(30, 1),
   FIS_LOGIN_MAX_FAILURES: intFrom(5, 1),
   FIS_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
   FIS_FRESHNESS_HOURS: intFrom(48, 1),
+  FIS_ETL_OVERLAP_MINUTES: intFrom(10, 0),
+  FIS_ETL_RECONCILE: z.enum(['full-runs', 'always']).default('full-runs'),
+  FIS_ETL_RETRIES: intFrom(3, 0),
+  FIS_LAKE_DIR: z.string().trim().optional(),
   PORT: intFrom(3000, 1),
   HOST: z.string().default('127.0.0.1'),
 });
@@ -56,9 +61,10 @@ export interface Config {
   log: { level: Env['FIS_LOG_LEVEL']; format: 'pretty' | 'json' };
   suppressionMin: number;
   snapshotsKeep: number;
-  schedule: { incremental: string; full: string };
+  schedule: { incremental: string; full: string; timezone: string };
   session: { secret?: string; idleMinutes: number; maxLoginFailures: number; secureCookies: 'auto' | 'true' | 'false' };
   freshnessHours: number;
+  etl: { overlapMinutes: number; reconcile: 'full-runs' | 'always'; retries: number; lakeDir?: string };
   http: { port: number; host: string };
   projectRoot: string;
 }
@@ -100,7 +106,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     log: { level: e.FIS_LOG_LEVEL, format: e.FIS_LOG_FORMAT ?? (process.stderr.isTTY ? 'pretty' : 'json') },
     suppressionMin: e.FIS_SUPPRESSION_MIN,
     snapshotsKeep: e.FIS_SNAPSHOTS_KEEP,
-    schedule: { incremental: e.FIS_SCHEDULE_INCREMENTAL, full: e.FIS_SCHEDULE_FULL },
+    schedule: { incremental: e.FIS_SCHEDULE_INCREMENTAL, full: e.FIS_SCHEDULE_FULL, timezone: e.FIS_TIMEZONE },
     session: {
       secret: e.FIS_SESSION_SECRET,
       idleMinutes: e.FIS_SESSION_IDLE_MINUTES,
@@ -108,6 +114,12 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       secureCookies: e.FIS_SECURE_COOKIES,
     },
     freshnessHours: e.FIS_FRESHNESS_HOURS,
+    etl: {
+      overlapMinutes: e.FIS_ETL_OVERLAP_MINUTES,
+      reconcile: e.FIS_ETL_RECONCILE,
+      retries: e.FIS_ETL_RETRIES,
+      lakeDir: e.FIS_LAKE_DIR ? resolve(projectRoot, e.FIS_LAKE_DIR) : undefined,
+    },
     http: { port: e.PORT, host: e.HOST },
     projectRoot,
   };

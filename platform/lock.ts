@@ -95,7 +95,7 @@ export async function acquireLock(
     if (Date.now() >= deadline) {
       throw new UserError(
         `${capitalise(opts.what)} is in use by another FIS process (pid ${holder.pid}: ${holder.purpose}); try again when it has finished.`,
-        { httpStatus: 409 },
+        { httpStatus: 409, exitCode: 75 },
       );
     }
     if (!told) {

@@ -1,0 +1,100 @@
+/**
+ * DuckDB access. One DuckDBInstance per file per process (DuckDB allows one read-write process or
+ * many read-only ones per file), a connection per concurrent query. Values are converted at this
+ * boundary: BIGINT/HUGEINT/DECIMAL become numbers, dates ISO text, timestamps ISO text in UTC.
+ */
+import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from '@duckdb/node-api';
+
+export type Row = Record<string, unknown>;
+
+export interface Duck {
+  readonly file: string;
+  readonly readOnly: boolean;
+  /** Runs statements; parameters as $1, $2 … */
+  run(sql: string, params?: readonly unknown[]): Promise<void>;
+  all<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+  /** Column names and rows as arrays, for bulk answers. */
+  table(sql: string, params?: readonly unknown[]): Promise<{ columns: string[]; types: string[]; rows: unknown[][] }>;
+  /** A dedicated connection for a sequence of statements (transactions). */
+  session<T>(fn: (con: Session) => Promise<T>): Promise<T>;
+  close(): void;
+}
+
+export interface Session {
+  run(sql: string, params?: readonly unknown[]): Promise<void>;
+  all<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
+}
+
+const NUMERIC = /^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|DECIMAL.*)$/;
+
+function convert(res: DuckDBResultReader): { columns: string[]; types: string[]; rows: unknown[][] } {
+  const columns = res.columnNames();
+  const types = res.columnTypes().map((t) => t.toString());
+  const rows = res.getRowsJson() as unknown as unknown[][];
+  const numeric = types.map((t) => NUMERIC.test(t));
+  if (numeric.some(Boolean)) {
+    for (const row of rows) for (let i = 0; i < row.length; i++) if (numeric[i] && row[i] !== null) row[i] = Number(row[i]);
+  }
+  return { columns, types, rows };
+}
+
+function toObjects(t: { columns: string[]; rows: unknown[][] }): Row[] {
+  return t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i]])));
+}
+
+async function exec(con: DuckDBConnection, sql: string, params?: readonly unknown[]) {
+  return params && params.length ? con.runAndReadAll(sql, params as never) : con.runAndReadAll(sql);
+}
+
+const instances = new Map<string, { instance: DuckDBInstance; refs: number }>();
+
+/** Opens (or shares) the DuckDB database in `file`. */
+export async function openDuck(file: string, opts: { readOnly?: boolean; threads?: number; memoryLimit?: string } = {}): Promise<Duck> {
+  const readOnly = opts.readOnly ?? false;
+  const key = `${readOnly ? 'ro' : 'rw'}:${file}`;
+  let entry = instances.get(key);
+  if (!entry) {
+    const options: Record<string, string> = { access_mode: readOnly ? 'READ_ONLY' : 'READ_WRITE' };
+    if (opts.threads) options.threads = String(opts.threads);
+    if (opts.memoryLimit) options.memory_limit = opts.memoryLimit;
+    entry = { instance: await DuckDBInstance.create(file, options), refs: 0 };
+    instances.set(key, entry);
+  }
+  entry.refs++;
+  const instance = entry.instance;
+  let closed = false;
+  const withCon = async <T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> => {
+    const con = await instance.connect();
+    try {
+      return await fn(con);
+    } finally {
+      con.closeSync();
+    }
+  };
+  return {
+    file,
+    readOnly,
+    run: (sql, params) => withCon(async (con) => void (await exec(con, sql, params))),
+    all: async <R>(sql: string, params?: readonly unknown[]) => toObjects(await withCon(async (con) => convert(await exec(con, sql, params)))) as R[],
+    table: (sql, params) => withCon(async (con) => convert(await exec(con, sql, params))),
+    session: (fn) =>
+      withCon((con) =>
+        fn({
+          run: async (sql, params) => void (await exec(con, sql, params)),
+          all: async <R>(sql: string, params?: readonly unknown[]) => toObjects(convert(await exec(con, sql, params))) as R[],
+        }),
+      ),
+    close() {
+      if (closed) return;
+      closed = true;
+      const e = instances.get(key);
+      if (e && --e.refs === 0) {
+        instances.delete(key);
+        e.instance.closeSync();
+      }
+    },
+  };
+}
+
+/** Quotes a string literal for DuckDB SQL (for file paths and identifiers we create ourselves). */
+export const lit = (s: string) => `'${s.replace(/'/g, "''")}'`;

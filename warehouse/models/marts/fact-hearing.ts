@@ -1,0 +1,31 @@
+import { ageGroup, defineModel, expression, notNull, references, unique } from '../model';
+
+export default defineModel({
+  name: 'fact_hearing',
+  layer: 'fact',
+  description: 'One row per hearing that counts (not deleted, application not deleted, not quarantined).',
+  sql: `SELECT h.hearing_id, h.application_id, h.held_on, h.office_code, o.state_code, a.nationality_code, a.kind, a.sex,
+               ${ageGroup('a.birth_year', 'h.held_on')} AS age_group, a.received_on
+          FROM clean_asyl_hearing h
+          JOIN clean_asyl_application a ON a.application_id = h.application_id
+          JOIN clean_asyl_office o ON o.office_code = h.office_code`,
+  columns: {
+    hearing_id: 'source key',
+    application_id: 'the application',
+    held_on: 'day of the hearing',
+    office_code: 'hearing office',
+    state_code: 'state of the hearing office',
+    nationality_code: 'of the applicant',
+    kind: 'of the application',
+    sex: 'of the applicant',
+    age_group: 'age group at the hearing',
+    received_on: 'receipt of the application',
+  },
+  tests: [
+    unique('hearing_id'),
+    notNull('hearing_id', 'application_id', 'held_on', 'office_code', 'state_code', 'nationality_code'),
+    references('application_id', 'fact_application'),
+    references('office_code', 'dim_office'),
+    expression('held_on >= received_on', 'held on or after receipt'),
+  ],
+});

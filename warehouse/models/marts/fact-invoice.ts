@@ -1,0 +1,35 @@
+import { defineModel, expression, inCodeList, notNull, references, unique } from '../model';
+
+export default defineModel({
+  name: 'fact_invoice',
+  layer: 'fact',
+  description: 'One row per invoice of a course provider that counts (not deleted), with the state and type or module of its course.',
+  sql: `SELECT i.invoice_id, i.provider_id, i.program, i.course_id, i.period_month, CAST(i.amount_eur AS DECIMAL(12,2)) AS amount_eur, i.status,
+               coalesce(CASE i.program WHEN 'integration' THEN ic.state_code ELSE bc.state_code END, pr.state_code) AS state_code,
+               ic.course_type, bc.module
+          FROM clean_integ_invoice i
+          JOIN clean_integ_provider pr ON pr.provider_id = i.provider_id
+          LEFT JOIN stg_integ_course ic ON i.program = 'integration' AND ic.course_id = i.course_id
+          LEFT JOIN stg_berd_course bc ON i.program = 'vocational' AND bc.course_id = i.course_id`,
+  columns: {
+    invoice_id: 'source key',
+    provider_id: 'the provider',
+    program: 'integration or vocational',
+    course_id: 'an integration or a vocational course, by program',
+    period_month: 'first day of the billed month',
+    amount_eur: 'amount in euro',
+    status: 'submitted, approved, paid, rejected',
+    state_code: "the course's state (else the provider's)",
+    course_type: 'type of the integration course',
+    module: 'module of the vocational course',
+  },
+  tests: [
+    unique('invoice_id'),
+    notNull('invoice_id', 'provider_id', 'program', 'period_month', 'amount_eur', 'status', 'state_code'),
+    references('provider_id', 'dim_provider'),
+    inCodeList('program', 'program'),
+    inCodeList('status', 'invoice_status'),
+    expression('amount_eur >= 0', 'amount not negative'),
+    expression('day(period_month) = 1', 'period is the first day of a month'),
+  ],
+});
