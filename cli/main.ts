@@ -2,9 +2,14 @@
  * `fis` — the command line of FIS. Thin: parse arguments, call a domain module, print.
  */
 import { Command, CommanderError } from 'commander';
+import { getConfig } from '../platform/config';
+import { principalByName } from '../roles/access';
+import { openAppDb } from '../roles/app-db';
+import { installDemo } from '../roles/store';
 import { registerDemo } from './commands/demo';
 import { registerEtl } from './commands/etl';
 import { registerFixtures } from './commands/fixtures';
+import { registerQuery } from './commands/query';
 import { fail } from './run';
 
 const program = new Command('fis')
@@ -13,8 +18,28 @@ const program = new Command('fis')
   .exitOverride()
   .configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/^error: /, 'fis: ')) });
 
-registerFixtures(program);
+registerFixtures(program, {
+  // the demo users of DESIGN §6 come with the demo data, never with a production setup
+  async afterGenerate() {
+    const config = getConfig();
+    const app = await openAppDb({ dataDir: config.dataDir, url: config.appDbUrl });
+    try {
+      await installDemo(app.db, config.demoPassword);
+    } finally {
+      await app.close();
+    }
+  },
+});
 registerEtl(program);
+registerQuery(program, async (username) => {
+  const config = getConfig();
+  const app = await openAppDb({ dataDir: config.dataDir, url: config.appDbUrl });
+  try {
+    return (await principalByName(app.db, username, config.suppressionMin)).access;
+  } finally {
+    await app.close();
+  }
+});
 registerDemo(program);
 
 try {

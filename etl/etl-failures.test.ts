@@ -95,7 +95,9 @@ describe('ETL failure handling', () => {
     const [row] = await duck.all<{ source_row: string }>(`SELECT source_row FROM quarantine WHERE source_table = 'asyl.application' AND source_key = '${newId}'`);
     duck.close();
     expect(q!.n).toBe(1);
-    expect(JSON.parse(row!.source_row)).toMatchObject({ nationality_code: 'ZZZ', case_no: 'X-1' });
+    expect(JSON.parse(row!.source_row)).toMatchObject({ nationality_code: 'ZZZ', application_id: newId });
+    // data minimisation: the raw mirror never holds case numbers or pseudonyms
+    expect(JSON.parse(row!.source_row)).not.toHaveProperty('case_no');
     // nothing was dropped silently: the full reconciliation against the source holds
     const full = await runEtl(etlOpts(t.dir, targets, true));
     expect(full.dq.errors).toBe(0);

@@ -2,14 +2,18 @@
  * Extraction from one operational system: checks the source still has the contract's tables and
  * columns, then streams each table (or, incrementally, the rows changed since its watermark minus a
  * safety overlap for late-committing transactions) with COPY into a CSV file — never row by row.
- * Optionally counts the live rows per table and day on the source, for reconciliation.
+ * Only the columns the warehouse uses are copied (see SourceColumn.mirrored). For reconciliation
+ * the rows of every source table are counted in the same consistent snapshot.
  * Runs in a worker thread per system (see run.ts).
  */
 import { join } from 'node:path';
 import { UserError } from '../platform/errors';
+import { createLogger } from '../platform/logger';
 import type { PgClient } from '../platform/pg/client';
 import { openPg, type PgTarget } from '../platform/pg/open';
-import { SOURCE_TABLES, liveRowsSql, type SourceSystem, type SourceTable } from '../warehouse/sources';
+import { SOURCE_TABLES, mirroredColumns, type SourceSystem, type SourceTable } from '../warehouse/sources';
+
+const log = createLogger('etl.extract');
 
 export interface ExtractSpec {
   system: SourceSystem;
@@ -26,9 +30,11 @@ export interface ExtractedTable {
   file: string;
   bytes: number;
   since?: string;
-  /** Rows of the source table, and of those the live ones per day (reconciliation). */
+  /** Rows extracted, and the latest updated_at among them (the next watermark). */
+  rows: number;
+  maxUpdatedAt: string | null;
+  /** For reconciliation: all rows of the source table. */
   sourceRows?: number;
-  livePerDay?: Array<[string | null, number]>;
 }
 
 export interface ExtractResult {
@@ -66,16 +72,19 @@ export async function extractSource(spec: ExtractSpec): Promise<ExtractResult> {
       const since = spec.since[t.name];
       const where = since ? ` WHERE updated_at >= '${since.replace(/'/g, '')}'::timestamptz - interval '${spec.overlapMinutes} minutes'` : '';
       const file = join(spec.dir, `${t.raw}.csv`);
-      const bytes = await db.copyOutToFile(`SELECT ${t.columns.map((c) => c.name).join(', ')} FROM ${t.name}${where}`, file);
-      const e: ExtractedTable = { table: t.name, file, bytes, since };
+      let started = Date.now();
+      // the watermark and row count of exactly what is copied (same snapshot)
+      const [agg] = await db.query<{ n: string; m: string | null }>(
+        `SELECT count(*) AS n, to_char(max(updated_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS m FROM ${t.name}${where}`,
+      );
+      const bytes = await db.copyOutToFile(`SELECT ${mirroredColumns(t).map((c) => c.name).join(', ')} FROM ${t.name}${where}`, file);
+      const e: ExtractedTable = { table: t.name, file, bytes, since, rows: Number(agg?.n ?? 0), maxUpdatedAt: agg?.m ?? null };
+      log.debug(`${t.name}: ${e.rows} rows, ${bytes} bytes in ${Date.now() - started} ms`);
+      started = Date.now();
       if (spec.reconcile) {
-        const [total] = await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${t.name}`);
-        e.sourceRows = Number(total?.n ?? 0);
-        const live = liveRowsSql(t, (n) => n);
-        const perDay = await db.query<{ d: string | null; n: string }>(
-          `SELECT ${t.dateColumn ? `r.${t.dateColumn}::text` : 'NULL::text'} AS d, count(*) AS n FROM (${live}) r GROUP BY 1 ORDER BY 1`,
-        );
-        e.livePerDay = perDay.map((r) => [r.d, Number(r.n)]);
+        // all rows of the table: known already on a full extraction, one count otherwise
+        e.sourceRows = since ? Number((await db.query<{ n: string }>(`SELECT count(*) AS n FROM ${t.name}`))[0]?.n ?? 0) : e.rows;
+        log.debug(`${t.name}: source count in ${Date.now() - started} ms`);
       }
       out.push(e);
     }

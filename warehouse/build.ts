@@ -3,20 +3,23 @@
  * (attached as `staging`). Layers: staging views (rename/cast only) → live rows → quarantine →
  * clean rows → models (dimensions, facts, rollups) → data tests.
  */
+import { createLogger } from '../platform/logger';
 import { loadCodeListTables } from './codelists';
 import type { Session } from './duckdb';
 import { ALL_MODELS, CODELIST_MODELS, MODELS } from './models';
 import type { Model } from './models/model';
 import { runModelTests, type DqResult } from './quality';
-import { reasonExpression } from './quarantine';
-import { SOURCE_TABLES, liveRowsSql, sourceTable, type SourceTable } from './sources';
+import { quarantineSql } from './quarantine';
+import { SOURCE_TABLES, liveRowsSql, mirroredColumns, sourceTable, type SourceTable } from './sources';
+
+const log = createLogger('warehouse');
 
 export const STAGING_ALIAS = 'staging';
 export const rawTable = (t: SourceTable) => `${STAGING_ALIAS}.raw.${t.raw}`;
 
 /** The staging view: the raw mirror with its columns renamed/cast to the warehouse types. */
 export function stagingViewSql(t: SourceTable): string {
-  return `SELECT ${t.columns.map((c) => `CAST(${c.name} AS ${c.type}) AS ${c.name}`).join(', ')} FROM ${rawTable(t)}`;
+  return `SELECT ${mirroredColumns(t).map((c) => `CAST(${c.name} AS ${c.type}) AS ${c.name}`).join(', ')} FROM ${rawTable(t)}`;
 }
 
 export interface BuildResult {
@@ -24,6 +27,13 @@ export interface BuildResult {
   quarantined: Record<string, number>;
   tests: DqResult[];
   seconds: Record<string, number>;
+}
+
+/** Runs a statement and logs its duration at debug level (the transform's profile). */
+async function step(con: Session, label: string, sql: string): Promise<void> {
+  const t = Date.now();
+  await con.run(sql);
+  log.debug(`${label} in ${Date.now() - t} ms`);
 }
 
 async function timed<T>(seconds: Record<string, number>, name: string, fn: () => Promise<T>): Promise<T> {
@@ -36,7 +46,7 @@ async function timed<T>(seconds: Record<string, number>, name: string, fn: () =>
 }
 
 export async function createModel(con: Session, m: Model): Promise<number> {
-  await con.run(`CREATE OR REPLACE TABLE ${m.name} AS ${m.sql}`);
+  await step(con, `model ${m.name}`, `CREATE OR REPLACE TABLE ${m.name} AS ${m.sql}`);
   const [r] = await con.all<{ n: number }>(`SELECT count(*) AS n FROM ${m.name}`);
   return Number(r?.n ?? 0);
 }
@@ -46,6 +56,8 @@ export async function buildWarehouse(con: Session, opts: { codelistDir: string }
   const models: Record<string, number> = {};
   const quarantined: Record<string, number> = {};
 
+  // row order inside tables carries no meaning here; letting DuckDB write in parallel is faster
+  await con.run('SET preserve_insertion_order = false');
   await timed(seconds, 'codelists', async () => {
     await loadCodeListTables(con, opts.codelistDir);
     for (const m of CODELIST_MODELS) models[m.name] = await createModel(con, m);
@@ -54,21 +66,25 @@ export async function buildWarehouse(con: Session, opts: { codelistDir: string }
   await timed(seconds, 'quarantine', async () => {
     for (const t of SOURCE_TABLES) {
       await con.run(`CREATE OR REPLACE TEMP VIEW stg_${t.raw} AS ${stagingViewSql(t)}`);
-      await con.run(`CREATE OR REPLACE TEMP VIEW live_${t.raw} AS ${liveRowsSql(t, (n) => `stg_${sourceTable(n).raw}`)}`);
+    }
+    // live rows (not deleted, no deleted parent), computed once: quarantine, clean rows and reconciliation read them
+    for (const t of SOURCE_TABLES) {
+      await step(con, `live rows ${t.name}`, `CREATE OR REPLACE TEMP TABLE live_${t.raw} AS ${liveRowsSql(t, (n) => `stg_${sourceTable(n).raw}`)}`);
     }
     await con.run(`CREATE OR REPLACE TABLE quarantine (source_table VARCHAR, source_key VARCHAR, source_date DATE, reason VARCHAR, source_row VARCHAR)`);
     for (const t of SOURCE_TABLES) {
-      await con.run(
-        `INSERT INTO quarantine
-         SELECT '${t.name}', CAST(q.${t.key} AS VARCHAR), ${t.dateColumn ? `q.${t.dateColumn}` : 'NULL'}, q._reason, CAST(to_json(q) AS VARCHAR)
-           FROM (SELECT r.*, ${reasonExpression(t)} AS _reason FROM live_${t.raw} r) q
-          WHERE q._reason IS NOT NULL`,
-      );
-      // clean rows: live and not quarantined, materialised because the facts join them repeatedly
-      await con.run(
-        `CREATE OR REPLACE TEMP TABLE clean_${t.raw} AS
-         SELECT * FROM live_${t.raw} r
-          WHERE NOT EXISTS (SELECT 1 FROM quarantine q WHERE q.source_table = '${t.name}' AND q.source_key = CAST(r.${t.key} AS VARCHAR))`,
+      await con.run(`CREATE OR REPLACE TEMP VIEW q_${t.raw} AS SELECT DISTINCT TRY_CAST(source_key AS ${t.columns.find((c) => c.name === t.key)!.type}) AS k FROM quarantine WHERE source_table = '${t.name}'`);
+    }
+    for (const t of SOURCE_TABLES) {
+      await step(con, `quarantine rules ${t.name}`, `INSERT INTO quarantine SELECT * FROM (${quarantineSql(t)}) WHERE reason IS NOT NULL`);
+      const [q] = await con.all<{ n: number }>(`SELECT count(*) AS n FROM quarantine WHERE source_table = '${t.name}'`);
+      // clean rows: live and not quarantined
+      await step(
+        con,
+        `clean rows ${t.name}`,
+        Number(q?.n) === 0
+          ? `CREATE OR REPLACE TEMP VIEW clean_${t.raw} AS SELECT * FROM live_${t.raw}`
+          : `CREATE OR REPLACE TEMP TABLE clean_${t.raw} AS SELECT * FROM live_${t.raw} r WHERE r.${t.key} NOT IN (SELECT k FROM q_${t.raw} WHERE k IS NOT NULL)`,
       );
     }
     for (const r of await con.all<{ t: string; n: number }>(`SELECT source_table AS t, count(*) AS n FROM quarantine GROUP BY 1`)) quarantined[r.t] = r.n;

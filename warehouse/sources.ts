@@ -11,6 +11,11 @@ export interface SourceColumn {
   type: DuckType;
   /** NOT NULL in the contract: a null here is a row-level problem (quarantine). */
   required: boolean;
+  /**
+   * Copied into the raw mirror. Not copied: person pseudonyms and case numbers (the warehouse
+   * never needs them — data minimisation) and updated_at (kept per table as the watermark).
+   */
+  mirrored: boolean;
 }
 
 export interface SourceTable {
@@ -30,9 +35,10 @@ export interface SourceTable {
   mart: string;
 }
 
-const c = (name: string, type: DuckType, required = true): SourceColumn => ({ name, type, required });
-const ts = [c('updated_at', 'TIMESTAMPTZ')];
-const del = [c('updated_at', 'TIMESTAMPTZ'), c('deleted_at', 'TIMESTAMPTZ', false)];
+const c = (name: string, type: DuckType, required = true, mirrored = true): SourceColumn => ({ name, type, required, mirrored });
+const private_ = (name: string): SourceColumn => c(name, 'VARCHAR', true, false);
+const ts = [c('updated_at', 'TIMESTAMPTZ', true, false)];
+const del = [c('updated_at', 'TIMESTAMPTZ', true, false), c('deleted_at', 'TIMESTAMPTZ', false)];
 
 export const SOURCE_TABLES: readonly SourceTable[] = [
   {
@@ -41,7 +47,7 @@ export const SOURCE_TABLES: readonly SourceTable[] = [
   },
   {
     system: 'asylum', name: 'asyl.application', mart: 'fact_application', raw: 'asyl_application', key: 'application_id', softDelete: true, dateColumn: 'received_on', parents: [],
-    columns: [c('application_id', 'BIGINT'), c('case_no', 'VARCHAR'), c('person_pseudonym', 'VARCHAR'), c('kind', 'VARCHAR'), c('received_on', 'DATE'), c('office_code', 'VARCHAR'), c('nationality_code', 'VARCHAR'), c('sex', 'VARCHAR'), c('birth_year', 'SMALLINT', false), ...del],
+    columns: [c('application_id', 'BIGINT'), private_('case_no'), private_('person_pseudonym'), c('kind', 'VARCHAR'), c('received_on', 'DATE'), c('office_code', 'VARCHAR'), c('nationality_code', 'VARCHAR'), c('sex', 'VARCHAR'), c('birth_year', 'SMALLINT', false), ...del],
   },
   {
     system: 'asylum', name: 'asyl.hearing', mart: 'fact_hearing', raw: 'asyl_hearing', key: 'hearing_id', softDelete: true, dateColumn: 'held_on',
@@ -63,7 +69,7 @@ export const SOURCE_TABLES: readonly SourceTable[] = [
   },
   {
     system: 'integration', name: 'integ.participant', mart: 'fact_participant', raw: 'integ_participant', key: 'participant_id', softDelete: true, dateColumn: 'entitled_on', parents: [],
-    columns: [c('participant_id', 'BIGINT'), c('person_pseudonym', 'VARCHAR'), c('nationality_code', 'VARCHAR'), c('sex', 'VARCHAR'), c('birth_year', 'SMALLINT', false), c('entitlement_basis', 'VARCHAR'), c('entitled_on', 'DATE'), c('state_code', 'VARCHAR'), ...del],
+    columns: [c('participant_id', 'BIGINT'), private_('person_pseudonym'), c('nationality_code', 'VARCHAR'), c('sex', 'VARCHAR'), c('birth_year', 'SMALLINT', false), c('entitlement_basis', 'VARCHAR'), c('entitled_on', 'DATE'), c('state_code', 'VARCHAR'), ...del],
   },
   {
     system: 'integration', name: 'integ.enrolment', mart: 'fact_enrolment', raw: 'integ_enrolment', key: 'enrolment_id', softDelete: true, dateColumn: 'enrolled_on',
@@ -81,7 +87,7 @@ export const SOURCE_TABLES: readonly SourceTable[] = [
   },
   {
     system: 'integration', name: 'berd.entitlement', mart: 'fact_voc_entitlement', raw: 'berd_entitlement', key: 'entitlement_id', softDelete: true, dateColumn: 'issued_on', parents: [],
-    columns: [c('entitlement_id', 'BIGINT'), c('person_pseudonym', 'VARCHAR'), c('nationality_code', 'VARCHAR'), c('referring_agency', 'VARCHAR'), c('module', 'VARCHAR'), c('issued_on', 'DATE'), c('state_code', 'VARCHAR'), ...del],
+    columns: [c('entitlement_id', 'BIGINT'), private_('person_pseudonym'), c('nationality_code', 'VARCHAR'), c('referring_agency', 'VARCHAR'), c('module', 'VARCHAR'), c('issued_on', 'DATE'), c('state_code', 'VARCHAR'), ...del],
   },
   {
     system: 'integration', name: 'berd.course', mart: 'fact_voc_course', raw: 'berd_course', key: 'course_id', softDelete: true, dateColumn: 'start_on', parents: [],
@@ -93,6 +99,9 @@ export const SOURCE_TABLES: readonly SourceTable[] = [
     columns: [c('enrolment_id', 'BIGINT'), c('entitlement_id', 'BIGINT'), c('course_id', 'BIGINT'), c('enrolled_on', 'DATE'), c('left_on', 'DATE', false), c('exit_reason', 'VARCHAR', false), c('certificate', 'VARCHAR', false), ...del],
   },
 ];
+
+/** The columns copied into the raw mirror. */
+export const mirroredColumns = (t: SourceTable) => t.columns.filter((c) => c.mirrored);
 
 export const sourceTable = (name: string): SourceTable => {
   const t = SOURCE_TABLES.find((x) => x.name === name);

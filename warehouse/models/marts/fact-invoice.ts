@@ -6,11 +6,13 @@ export default defineModel({
   description: 'One row per invoice of a course provider that counts (not deleted), with the state and type or module of its course.',
   sql: `SELECT i.invoice_id, i.provider_id, i.program, i.course_id, i.period_month, CAST(i.amount_eur AS DECIMAL(12,2)) AS amount_eur, i.status,
                coalesce(CASE i.program WHEN 'integration' THEN ic.state_code ELSE bc.state_code END, pr.state_code) AS state_code,
-               ic.course_type, bc.module
+               CASE WHEN i.program = 'integration' THEN ic.course_type END AS course_type,
+               CASE WHEN i.program = 'vocational' THEN bc.module END AS module
           FROM clean_integ_invoice i
           JOIN clean_integ_provider pr ON pr.provider_id = i.provider_id
-          LEFT JOIN stg_integ_course ic ON i.program = 'integration' AND ic.course_id = i.course_id
-          LEFT JOIN stg_berd_course bc ON i.program = 'vocational' AND bc.course_id = i.course_id`,
+          -- plain equi-joins (a condition on the program inside ON would defeat the hash join)
+          LEFT JOIN stg_integ_course ic ON ic.course_id = i.course_id
+          LEFT JOIN stg_berd_course bc ON bc.course_id = i.course_id`,
   columns: {
     invoice_id: 'source key',
     provider_id: 'the provider',

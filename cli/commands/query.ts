@@ -1,0 +1,55 @@
+import type { Command } from 'commander';
+import { getConfig } from '../../platform/config';
+import { UserError } from '../../platform/errors';
+import { SnapshotReader } from '../../warehouse/snapshots';
+import { DIMENSIONS } from '../../warehouse/semantic/dimensions';
+import { METRICS } from '../../warehouse/semantic/metrics';
+import { parseQuery } from '../../warehouse/semantic/parse';
+import { runQuery } from '../../warehouse/semantic/query';
+import { FULL_ACCESS, type Access, type QueryResult } from '../../warehouse/semantic/types';
+import { action } from '../run';
+import { printTable } from '../table';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export function toCsv(r: QueryResult): string {
+  const cell = (v: string | number | null) => (v === null ? '' : typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
+  return [r.columns.join(','), ...r.rows.map((row) => row.map(cell).join(','))].join('\n') + '\n';
+}
+
+export function registerQuery(program: Command, accessFor: (username: string) => Promise<Access>): void {
+  program
+    .command('query')
+    .description('ask the warehouse: metrics by dimensions, filtered, for a period — the same answer as GET /api/query')
+    .option('--metric <names>', 'metric(s), comma-separated (see --list)')
+    .option('--by <dimensions>', 'dimension(s) to group by, comma-separated')
+    .option('--filter <dim=values>', 'filter, e.g. state=08|09 (repeatable)', collect)
+    .option('--from <date>', 'first day (inclusive), YYYY-MM-DD')
+    .option('--to <date>', 'last day (inclusive), YYYY-MM-DD')
+    .option('--as <user>', "answer with this user's rights, exactly as the web app does (default: operator, unrestricted)")
+    .option('--format <format>', 'json, csv or table', 'json')
+    .option('--list', 'list the metrics and dimensions')
+    .action(
+      action(async (o: { metric?: string; by?: string; filter?: string[]; from?: string; to?: string; as?: string; format: string; list?: boolean }) => {
+        if (o.list) {
+          printTable(METRICS.map((m) => ({ metric: m.name, domain: m.domain, format: m.format, date: m.date, label: m.label.de })));
+          process.stdout.write('\n');
+          printTable(DIMENSIONS.map((d) => ({ dimension: d.name, label: d.label.de })));
+          return;
+        }
+        if (!['json', 'csv', 'table'].includes(o.format)) throw new UserError(`--format must be json, csv or table, not "${o.format}".`, { exitCode: 2 });
+        if (!o.metric) throw new UserError('Name at least one metric with --metric (see --list).', { exitCode: 2 });
+        const q = parseQuery({ metric: o.metric, by: o.by, filter: o.filter, from: o.from, to: o.to });
+        const access = o.as ? await accessFor(o.as) : FULL_ACCESS;
+        const reader = new SnapshotReader(getConfig().dataDir);
+        try {
+          const r = await runQuery(reader, q, access);
+          if (o.format === 'csv') process.stdout.write(toCsv(r));
+          else if (o.format === 'table') printTable(r.rows.map((row) => Object.fromEntries(r.columns.map((c, i) => [c, row[i]]))));
+          else process.stdout.write(JSON.stringify(r) + '\n');
+        } finally {
+          reader.close();
+        }
+      }),
+    );
+}

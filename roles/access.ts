@@ -1,0 +1,48 @@
+/**
+ * The rights of a user, built once per request from their roles: the CASL ability (dashboards,
+ * reports, exports, admin) and the data access the query path applies (row conditions per domain
+ * through the single CASL → SQL bridge, disclosure control, allowed metrics).
+ */
+import { UserError } from '../platform/errors';
+import type { Domain } from '../warehouse/semantic/metrics';
+import type { Access } from '../warehouse/semantic/types';
+import { can, defineAbilityFor, type Ability } from './ability';
+import { accessibleBy } from './accessible-by';
+import type { AppDb } from './app-db';
+import { DATA_SUBJECTS, type DataSubject } from './permissions';
+import { getRoles, getUser, type StoredUser } from './store';
+
+export interface Principal {
+  user: Pick<StoredUser, 'user_id' | 'username' | 'display_name' | 'roles' | 'offices' | 'states' | 'must_change_password'>;
+  ability: Ability;
+  access: Access;
+}
+
+export function accessFrom(ability: Ability, suppressBelow: number): Access {
+  const domains: Access['domains'] = {};
+  const unsuppressed: Access['unsuppressed'] = {};
+  for (const [subject, domain] of Object.entries(DATA_SUBJECTS) as Array<[DataSubject, Domain]>) {
+    const rows = accessibleBy(ability, 'read', subject);
+    if (rows) domains[domain] = rows;
+    unsuppressed[domain] = ability.can('read_unsuppressed', subject);
+  }
+  return { domains, unsuppressed, suppressBelow, metricAllowed: (name) => can(ability, 'use', 'Metric', { name }) };
+}
+
+export async function principalFor(db: AppDb, user: StoredUser, suppressBelow: number): Promise<Principal> {
+  const roles = await getRoles(db, user.roles);
+  const ability = defineAbilityFor(user, roles);
+  return {
+    user: { user_id: user.user_id, username: user.username, display_name: user.display_name, roles: user.roles, offices: user.offices, states: user.states, must_change_password: user.must_change_password },
+    ability,
+    access: accessFrom(ability, suppressBelow),
+  };
+}
+
+/** For `--as USER` on the CLI: the same rights the web app applies to that user. */
+export async function principalByName(db: AppDb, username: string, suppressBelow: number): Promise<Principal> {
+  const user = await getUser(db, username);
+  if (!user) throw new UserError(`There is no user "${username.slice(0, 60)}".`, { exitCode: 4 });
+  if (!user.active) throw new UserError(`The user "${username}" is deactivated.`, { exitCode: 4 });
+  return principalFor(db, user, suppressBelow);
+}

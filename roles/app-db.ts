@@ -1,0 +1,241 @@
+/**
+ * The app-state database (users, role definitions with their history, sessions, the append-only
+ * audit log): embedded PGlite under $FIS_DATA_DIR/app by default, PostgreSQL via FIS_APP_DB_URL.
+ * Accessed with Kysely through a small driver over our PgClient. Changes that belong together are
+ * single statements (CTEs), so they stay atomic even through the shared embedded database.
+ */
+import { join } from 'node:path';
+import {
+  Kysely,
+  PostgresAdapter,
+  PostgresIntrospector,
+  PostgresQueryCompiler,
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Generated,
+  type QueryResult,
+} from 'kysely';
+import { createLogger } from '../platform/logger';
+import type { PgClient } from '../platform/pg/client';
+import { openPg } from '../platform/pg/open';
+import { openSharedPglite } from '../platform/pg/shared';
+
+const log = createLogger('appdb');
+
+export interface UserTable {
+  user_id: Generated<string>;
+  username: string;
+  display_name: string;
+  password_hash: string;
+  roles: string[];
+  offices: string[];
+  states: string[];
+  active: Generated<boolean>;
+  must_change_password: Generated<boolean>;
+  failed_logins: Generated<number>;
+  locked_until: string | null;
+  is_demo: Generated<boolean>;
+  version: Generated<number>;
+  created_at: Generated<string>;
+  updated_at: Generated<string>;
+}
+
+export interface RoleTable {
+  name: string;
+  label_de: string;
+  label_en: string;
+  description: string;
+  rules: unknown;
+  version: number;
+  updated_at: Generated<string>;
+  updated_by: string;
+}
+
+export interface RoleVersionTable {
+  name: string;
+  version: number;
+  label_de: string;
+  label_en: string;
+  description: string;
+  rules: unknown;
+  changed_at: Generated<string>;
+  changed_by: string;
+  deleted: Generated<boolean>;
+}
+
+export interface SessionTable {
+  id_hash: string;
+  user_id: string;
+  csrf_token: string;
+  created_at: Generated<string>;
+  last_seen_at: Generated<string>;
+  expires_at: string;
+}
+
+export interface AuditTable {
+  audit_id: Generated<string>;
+  at: Generated<string>;
+  actor: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  details: unknown;
+}
+
+export interface AppSchema {
+  app_user: UserTable;
+  role: RoleTable;
+  role_version: RoleVersionTable;
+  session: SessionTable;
+  audit_log: AuditTable;
+}
+
+export type AppDb = Kysely<AppSchema>;
+
+/** A mutex: one statement at a time on a single connection. */
+class Mutex {
+  private tail: Promise<void> = Promise.resolve();
+  run<T>(fn: () => Promise<T>): Promise<T> {
+    const result = this.tail.then(fn);
+    this.tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
+    return result;
+  }
+}
+
+class ClientConnection implements DatabaseConnection {
+  constructor(
+    private readonly client: PgClient,
+    private readonly mutex: Mutex,
+  ) {}
+  async executeQuery<R>(q: CompiledQuery): Promise<QueryResult<R>> {
+    const rows = await this.mutex.run(() => this.client.query<R>(q.sql, q.parameters));
+    return { rows, numAffectedRows: undefined };
+  }
+  // eslint-disable-next-line require-yield
+  async *streamQuery<R>(): AsyncIterableIterator<QueryResult<R>> {
+    throw new Error('not supported');
+  }
+}
+
+class ClientDriver implements Driver {
+  private readonly mutex = new Mutex();
+  constructor(private readonly client: PgClient) {}
+  async init(): Promise<void> {}
+  async acquireConnection(): Promise<DatabaseConnection> {
+    return new ClientConnection(this.client, this.mutex);
+  }
+  async beginTransaction(): Promise<void> {
+    // atomic changes are single statements here (see the module comment)
+    throw new Error('use a single statement');
+  }
+  async commitTransaction(): Promise<void> {}
+  async rollbackTransaction(): Promise<void> {}
+  async releaseConnection(): Promise<void> {}
+  async destroy(): Promise<void> {}
+}
+
+class ClientDialect implements Dialect {
+  constructor(private readonly client: PgClient) {}
+  createAdapter() {
+    return new PostgresAdapter();
+  }
+  createDriver() {
+    return new ClientDriver(this.client);
+  }
+  createQueryCompiler() {
+    return new PostgresQueryCompiler();
+  }
+  createIntrospector(db: Kysely<unknown>) {
+    return new PostgresIntrospector(db);
+  }
+}
+
+const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
+  {
+    version: 1,
+    name: 'users, roles, sessions, audit log',
+    sql: `
+      CREATE TABLE role (
+        name text PRIMARY KEY CHECK (name ~ '^[a-z][a-z0-9-]{1,47}$'),
+        label_de text NOT NULL, label_en text NOT NULL, description text NOT NULL DEFAULT '',
+        rules jsonb NOT NULL, version integer NOT NULL,
+        updated_at timestamptz NOT NULL DEFAULT now(), updated_by text NOT NULL);
+      CREATE TABLE role_version (
+        name text NOT NULL, version integer NOT NULL,
+        label_de text NOT NULL, label_en text NOT NULL, description text NOT NULL DEFAULT '',
+        rules jsonb NOT NULL, changed_at timestamptz NOT NULL DEFAULT now(), changed_by text NOT NULL,
+        deleted boolean NOT NULL DEFAULT false,
+        PRIMARY KEY (name, version));
+      CREATE TABLE app_user (
+        user_id bigserial PRIMARY KEY,
+        username text NOT NULL UNIQUE CHECK (username ~ '^[a-z][a-z0-9._-]{1,47}$'),
+        display_name text NOT NULL, password_hash text NOT NULL,
+        roles text[] NOT NULL DEFAULT '{}', offices text[] NOT NULL DEFAULT '{}', states text[] NOT NULL DEFAULT '{}',
+        active boolean NOT NULL DEFAULT true, must_change_password boolean NOT NULL DEFAULT false,
+        failed_logins integer NOT NULL DEFAULT 0, locked_until timestamptz,
+        is_demo boolean NOT NULL DEFAULT false, version integer NOT NULL DEFAULT 1,
+        created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now());
+      CREATE TABLE session (
+        id_hash text PRIMARY KEY, user_id bigint NOT NULL REFERENCES app_user ON DELETE CASCADE,
+        csrf_token text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(),
+        last_seen_at timestamptz NOT NULL DEFAULT now(), expires_at timestamptz NOT NULL);
+      CREATE INDEX session_user_idx ON session (user_id);
+      CREATE TABLE audit_log (
+        audit_id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(),
+        actor text NOT NULL, action text NOT NULL, target text, outcome text NOT NULL, details jsonb NOT NULL DEFAULT '{}');
+      CREATE INDEX audit_log_at_idx ON audit_log (at);
+      -- the audit log is append-only
+      CREATE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
+      CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
+      CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();`,
+  },
+];
+
+async function migrate(client: PgClient): Promise<void> {
+  await client.exec(`CREATE TABLE IF NOT EXISTS fis_migration (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+  const done = new Set((await client.query<{ version: number }>(`SELECT version FROM fis_migration`)).map((r) => Number(r.version)));
+  for (const m of MIGRATIONS) {
+    if (done.has(m.version)) continue;
+    await client.exec(`BEGIN; ${m.sql}; INSERT INTO fis_migration (version, name) VALUES (${m.version}, '${m.name.replace(/'/g, "''")}'); COMMIT;`);
+    log.info(`app-state database migrated to version ${m.version} (${m.name})`);
+  }
+}
+
+export interface AppDbHandle {
+  db: AppDb;
+  client: PgClient;
+  close(): Promise<void>;
+}
+
+export const appDbDir = (dataDir: string) => join(dataDir, 'app');
+
+/**
+ * Opens the app-state database; `serve` hosts an embedded one for other processes (web server).
+ * Runs pending migrations.
+ */
+export async function openAppDb(opts: { dataDir: string; url?: string; serve?: boolean }): Promise<AppDbHandle> {
+  let client: PgClient;
+  let close: () => Promise<void>;
+  if (opts.url) {
+    client = await openPg({ kind: 'postgres', url: opts.url }, { label: 'app-state database', purpose: 'app' });
+    close = () => client.close();
+  } else {
+    const shared = await openSharedPglite(appDbDir(opts.dataDir), { label: 'app-state database', serve: opts.serve ?? false });
+    client = shared.client;
+    close = shared.close;
+  }
+  try {
+    await migrate(client);
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  const db = new Kysely<AppSchema>({ dialect: new ClientDialect(client) });
+  return { db, client, close };
+}

@@ -1,0 +1,263 @@
+/**
+ * The metric compiler: the only code that writes aggregate SQL. A query's metrics are grouped by
+ * fact and date; each group becomes one SELECT with one aggregate per base metric (FILTER clauses
+ * for their conditions), the filters and the user's row restriction ANDed into WHERE before
+ * aggregation. Pending is a stock: a cumulative sum of receipts minus decisions per period, or a
+ * plain count at one reference day. Rollups answer when they hold every dimension asked for.
+ */
+import { sql, type RawBuilder } from 'kysely';
+import { UserError } from '../../platform/errors';
+import { compiler } from '../kysely-duckdb';
+import { PENDING_AGE_BUCKETS, isTime, timeCode, type TimeDimension } from './dimensions';
+import { baseMetrics, type MetricDef } from './metrics';
+import { ROLLUPS, type RollupDef } from './rollups';
+import { CONDITION_FIELDS, type MetricQuery, type RowCondition } from './types';
+
+export interface CompiledGroup {
+  /** The base metrics this SQL computes, as columns m_<name> (value) and n_<name> (count of rows). */
+  metrics: MetricDef[];
+  sql: string;
+  parameters: readonly unknown[];
+  /** Which table answered: the fact or a rollup. */
+  source: string;
+}
+
+const raw = (s: string) => sql.raw(s);
+const lit = (v: string | number) => sql`${v}`;
+
+/** SQL for a row condition over a metric's columns; fails closed on anything it cannot map. */
+export function conditionSql(c: RowCondition, m: MetricDef, columns: Record<string, string> = m.dimensions): RawBuilder<unknown> {
+  switch (c.op) {
+    case 'true':
+      return sql`TRUE`;
+    case 'false':
+      return sql`FALSE`;
+    case 'and':
+    case 'or':
+      if (c.conditions.length === 0) return c.op === 'and' ? sql`TRUE` : sql`FALSE`;
+      return sql`(${sql.join(c.conditions.map((x) => conditionSql(x, m, columns)), raw(c.op === 'and' ? ' AND ' : ' OR '))})`;
+    case 'not':
+      return sql`(NOT ${conditionSql(c.condition, m, columns)})`;
+    default: {
+      const dim = CONDITION_FIELDS[c.field];
+      const col = dim ? columns[dim] : undefined;
+      // a restriction that cannot be applied denies: never "all rows"
+      if (!col) return sql`FALSE`;
+      const ref = raw(col);
+      switch (c.op) {
+        case 'in':
+          return c.value.length ? sql`(${ref} IN (${sql.join(c.value.map(lit))}))` : sql`FALSE`;
+        case 'nin':
+          return c.value.length ? sql`(${ref} IS NULL OR ${ref} NOT IN (${sql.join(c.value.map(lit))}))` : sql`TRUE`;
+        case 'eq':
+          return sql`(${ref} = ${c.value})`;
+        case 'ne':
+          return sql`(${ref} IS NULL OR ${ref} <> ${c.value})`;
+        case 'lt':
+          return sql`(${ref} < ${c.value})`;
+        case 'lte':
+          return sql`(${ref} <= ${c.value})`;
+        case 'gt':
+          return sql`(${ref} > ${c.value})`;
+        case 'gte':
+          return sql`(${ref} >= ${c.value})`;
+      }
+    }
+  }
+  return sql`FALSE`;
+}
+
+function dimensionSql(dim: string, m: MetricDef, date: string, columns: Record<string, string>): RawBuilder<unknown> {
+  if (isTime(dim)) return raw(timeCode(dim, date));
+  const col = columns[dim];
+  if (!col) throw new UserError(`The dimension "${dim}" does not apply to the metric "${m.name}".`);
+  return raw(col);
+}
+
+function filterSql(dim: string, values: string[], m: MetricDef, date: string, columns: Record<string, string>): RawBuilder<unknown> {
+  const expr = dimensionSql(dim, m, date, columns);
+  const vals = dim === 'year' ? values.map(Number) : values;
+  return sql`(${expr} IN (${sql.join(vals.map(lit))}))`;
+}
+
+function dateRange(q: MetricQuery, date: RawBuilder<unknown>): RawBuilder<unknown>[] {
+  const out: RawBuilder<unknown>[] = [];
+  if (q.from) out.push(sql`${date} >= CAST(${q.from} AS DATE)`);
+  if (q.to) out.push(sql`${date} <= CAST(${q.to} AS DATE)`);
+  return out;
+}
+
+const where = (conds: RawBuilder<unknown>[]) => (conds.length ? sql`WHERE ${sql.join(conds, raw(' AND '))}` : sql``);
+
+function aggregates(m: MetricDef, rollup?: RollupDef): RawBuilder<unknown>[] {
+  const meas = m.measure;
+  if (meas.kind === 'ratio' || meas.kind === 'pending') throw new Error(`${m.name} is not a base metric`);
+  const filter = 'where' in meas && meas.where ? raw(` FILTER (WHERE ${meas.where})`) : raw('');
+  const n = rollup ? sql`coalesce(sum(${raw(rollup.count)})${filter}, 0)` : sql`count(*)${filter}`;
+  let value: RawBuilder<unknown>;
+  switch (meas.kind) {
+    case 'count':
+      value = n;
+      break;
+    case 'sum':
+      value = rollup ? sql`coalesce(sum(${raw(rollup.sums[meas.expr]!)})${filter}, 0)` : sql`coalesce(sum(${raw(meas.expr)})${filter}, 0)`;
+      break;
+    case 'avg':
+      value = rollup
+        ? sql`sum(${raw(rollup.sums[meas.expr]!)})${filter} / nullif(sum(${raw(rollup.count)})${filter}, 0) / ${raw(String(meas.divisor))}`
+        : sql`avg(${raw(meas.expr)})${filter} / ${raw(String(meas.divisor))}`;
+      break;
+    case 'median':
+      value = sql`quantile_cont(${raw(meas.expr)}, 0.5)${filter} / ${raw(String(meas.divisor))}`;
+      break;
+  }
+  return [sql`CAST(${value} AS DOUBLE) AS ${sql.ref(`m_${m.name}`)}`, sql`CAST(${n} AS BIGINT) AS ${sql.ref(`n_${m.name}`)}`];
+}
+
+const monthStart = (d: string) => d.endsWith('-01');
+const monthEnd = (d: string) => {
+  const t = new Date(d + 'T00:00:00Z');
+  t.setUTCDate(t.getUTCDate() + 1);
+  return t.getUTCDate() === 1;
+};
+
+function conditionFields(c: RowCondition | undefined, out = new Set<string>()): Set<string> {
+  if (!c) return out;
+  if (c.op === 'and' || c.op === 'or') c.conditions.forEach((x) => conditionFields(x, out));
+  else if (c.op === 'not') conditionFields(c.condition, out);
+  else if ('field' in c) out.add(CONDITION_FIELDS[c.field] ?? c.field);
+  return out;
+}
+
+/** A rollup that can answer the whole group exactly, if any. */
+function pickRollup(group: MetricDef[], q: MetricQuery, restriction: RowCondition | undefined): RollupDef | undefined {
+  if ((q.from && !monthStart(q.from)) || (q.to && !monthEnd(q.to))) return undefined;
+  if (q.by.includes('day') || 'day' in q.filters) return undefined;
+  const dims = new Set([...q.by, ...Object.keys(q.filters), ...conditionFields(restriction)].filter((d) => !isTime(d)));
+  return ROLLUPS.find(
+    (r) => group.every((m) => r.metrics.includes(m.name)) && [...dims].every((d) => d in r.dimensions) && group.every((m) => r.fact === m.fact && r.date === m.date),
+  );
+}
+
+/** One SQL per (fact, date) group of the base metrics of `metrics`. */
+export function compileAggregates(q: MetricQuery, metrics: MetricDef[], restriction: (m: MetricDef) => RowCondition, useRollups = true): CompiledGroup[] {
+  const groups = new Map<string, MetricDef[]>();
+  for (const m of metrics.flatMap(baseMetrics)) {
+    const key = `${m.fact}|${m.date}`;
+    const g = groups.get(key) ?? [];
+    if (!g.some((x) => x.name === m.name)) g.push(m);
+    groups.set(key, g);
+  }
+  const out: CompiledGroup[] = [];
+  for (const group of groups.values()) {
+    const first = group[0]!;
+    const rowRestriction = restriction(first);
+    const rollup = useRollups ? pickRollup(group, q, rowRestriction) : undefined;
+    const columns = rollup ? rollup.dimensions : first.dimensions;
+    const date = rollup ? rollup.month : first.date;
+    const dims = q.by.map((d, i) => sql`${dimensionSql(d, first, date, columns)} AS ${sql.ref(`d${i}`)}`);
+    const conds: RawBuilder<unknown>[] = [
+      ...(rollup
+        ? [
+            ...(q.from ? [sql`${raw(date)} >= CAST(${q.from} AS DATE)`] : []),
+            ...(q.to ? [sql`${raw(date)} <= CAST(${q.to} AS DATE)`] : []),
+          ]
+        : dateRange(q, raw(first.date))),
+      ...Object.entries(q.filters).map(([d, v]) => filterSql(d, v, first, date, columns)),
+      conditionSql(rowRestriction, first, columns),
+    ];
+    const select = [...dims, ...group.flatMap((m) => aggregates(m, rollup))];
+    const groupBy = q.by.length ? sql`GROUP BY ${sql.join(q.by.map((_, i) => sql.ref(`d${i}`)))}` : sql``;
+    const compiled = sql`SELECT ${sql.join(select)} FROM ${raw(rollup ? rollup.table : first.fact)} ${where(conds)} ${groupBy}`.compile(compiler);
+    out.push({ metrics: group, sql: compiled.sql, parameters: compiled.parameters, source: rollup ? rollup.table : first.fact });
+  }
+  return out;
+}
+
+const PERIOD_TRUNC: Record<TimeDimension, string> = { day: 'day', month: 'month', quarter: 'quarter', year: 'year' };
+const PERIOD_STEP: Record<TimeDimension, string> = { day: '1 day', month: '1 month', quarter: '3 months', year: '1 year' };
+
+/**
+ * Pending (DESIGN §4): received on or before the reference day, not deleted, no live decision on
+ * or before it. With a time dimension, the reference day is the end of each period (the last one
+ * cut at --to); without, it is --to. Stage and age of a case are taken on the reference day.
+ */
+export function compilePending(q: MetricQuery, m: MetricDef, restriction: RowCondition, referenceDay: string): CompiledGroup {
+  const timeDims = q.by.filter(isTime);
+  if (timeDims.length > 1) throw new UserError('The metric "pending" takes at most one time dimension.');
+  const grain = timeDims[0];
+  const to = q.to ?? referenceDay;
+  const cols = m.dimensions;
+  const stageAt = (day: RawBuilder<unknown>) => sql`CASE WHEN first_held_on IS NOT NULL AND first_held_on <= ${day} THEN 'heard' ELSE 'awaiting_hearing' END`;
+  const ageAt = (day: RawBuilder<unknown>) =>
+    sql`CASE ${sql.join(
+      PENDING_AGE_BUCKETS.filter((b) => b.toMonths !== Infinity).map((b) => sql`WHEN datediff('day', received_on, ${day}) < ${raw(String(Math.round(b.toMonths * 30.4375)))} THEN ${raw(`'${b.code}'`)}`),
+      raw(' '),
+    )} ELSE '24+' END`;
+  const columnsAt = (day: RawBuilder<unknown>): Record<string, string> => ({ ...cols, pending_stage: stageAt(day).compile(compiler).sql, pending_age: ageAt(day).compile(compiler).sql });
+  const filterConds = (columns: Record<string, string>) => [
+    ...Object.entries(q.filters).filter(([d]) => !isTime(d)).map(([d, v]) => filterSql(d, v, m, 'received_on', columns)),
+    conditionSql(restriction, m, columns),
+  ];
+
+  if (!grain) {
+    if (Object.keys(q.filters).some(isTime)) throw new UserError('Time filters on "pending" need a time dimension in --by; for one reference day use --to.');
+    const day = sql`CAST(${to} AS DATE)`;
+    // the reference day is bound once; the stage and age columns embed it as a literal
+    const dayLit = raw(`DATE '${to}'`);
+    const columns = columnsAt(dayLit);
+    const dims = q.by.map((d, i) => sql`${raw(columns[d] ?? '')} AS ${sql.ref(`d${i}`)}`);
+    for (const d of q.by) if (!columns[d]) throw new UserError(`The dimension "${d}" does not apply to the metric "pending".`);
+    const conds = [sql`received_on <= ${day}`, sql`(decided_on IS NULL OR decided_on > ${day})`, ...filterConds(columns)];
+    const groupBy = q.by.length ? sql`GROUP BY ${sql.join(q.by.map((_, i) => sql.ref(`d${i}`)))}` : sql``;
+    const c = sql`SELECT ${sql.join([...dims, sql`CAST(count(*) AS DOUBLE) AS m_pending`, sql`count(*) AS n_pending`])} FROM fact_application ${where(conds)} ${groupBy}`.compile(compiler);
+    return { metrics: [m], sql: c.sql, parameters: c.parameters, source: 'fact_application' };
+  }
+
+  if (q.by.includes('pending_age')) throw new UserError('The dimension "pending_age" cannot be combined with a time dimension.');
+  for (const d of q.by) if (!isTime(d) && !cols[d] && d !== 'pending_stage') throw new UserError(`The dimension "${d}" does not apply to the metric "pending".`);
+  // events: +1 on receipt, moves between stages on the first hearing, −1 on the decision
+  const other = q.by.filter((d) => !isTime(d) && d !== 'pending_stage');
+  const otherCols = other.map((d, i) => sql`${raw(cols[d]!)} AS ${sql.ref(`g${i}`)}`);
+  const otherRefs = other.map((_, i) => sql.ref(`g${i}`));
+  const trunc = raw(`'${PERIOD_TRUNC[grain]}'`);
+  const stage = q.by.includes('pending_stage');
+  const toDay = sql`CAST(${to} AS DATE)`;
+  const base = filterConds(cols);
+  const ev = (dateCol: string, delta: number, stageExpr: string, extra: RawBuilder<unknown>[]) =>
+    sql`SELECT ${sql.join([...otherCols, sql`date_trunc(${trunc}, ${raw(dateCol)}) AS p`, sql`${raw(stageExpr)} AS s`, sql`${raw(String(delta))} * count(*) AS n`])}
+          FROM fact_application ${where([sql`${raw(dateCol)} <= ${toDay}`, ...extra, ...base])} GROUP BY ALL`;
+  const events = stage
+    ? sql.join(
+        [
+          ev('received_on', 1, `'awaiting_hearing'`, []),
+          ev('first_held_on', -1, `'awaiting_hearing'`, [sql`(decided_on IS NULL OR first_held_on < decided_on)`]),
+          ev('first_held_on', 1, `'heard'`, [sql`(decided_on IS NULL OR first_held_on < decided_on)`]),
+          ev('decided_on', -1, `CASE WHEN first_held_on IS NOT NULL AND first_held_on < decided_on THEN 'heard' ELSE 'awaiting_hearing' END`, []),
+        ],
+        raw(' UNION ALL '),
+      )
+    : sql.join([ev('received_on', 1, `''`, []), ev('decided_on', -1, `''`, [])], raw(' UNION ALL '));
+  const keys = [...otherRefs, sql.ref('s')];
+  const fromDay = q.from ? sql`CAST(${q.from} AS DATE)` : sql`(SELECT min(received_on) FROM fact_application)`;
+  const part = keys.length ? sql`PARTITION BY ${sql.join(keys)}` : sql``;
+  const groupsJoin = keys.map((k) => sql`grid.${k} = cum.${k}`);
+  const c = sql`
+    WITH ev AS (${events}),
+    per AS (SELECT ${sql.join([...keys, sql.ref('p'), sql`sum(n) AS delta`])} FROM ev GROUP BY ALL),
+    cum AS (SELECT ${sql.join([...keys, sql.ref('p'), sql`sum(delta) OVER (${part} ORDER BY p) AS stock`])} FROM per),
+    periods AS (SELECT CAST(p AS DATE) AS p FROM generate_series(date_trunc(${trunc}, ${fromDay}), date_trunc(${trunc}, ${toDay}), INTERVAL ${raw(`'${PERIOD_STEP[grain]}'`)}) t(p)),
+    grps AS (SELECT DISTINCT ${sql.join(keys)} FROM per),
+    grid AS (SELECT * FROM periods CROSS JOIN grps)
+    SELECT ${sql.join([
+      ...q.by.map((d, i) => (isTime(d) ? sql`${raw(timeCode(d, 'grid.p'))} AS ${sql.ref(`d${i}`)}` : d === 'pending_stage' ? sql`grid.s AS ${sql.ref(`d${i}`)}` : sql`grid.${sql.ref(`g${other.indexOf(d)}`)} AS ${sql.ref(`d${i}`)}`)),
+      sql`CAST(coalesce(cum.stock, 0) AS DOUBLE) AS m_pending`,
+      sql`CAST(coalesce(cum.stock, 0) AS BIGINT) AS n_pending`,
+    ])}
+      FROM grid ASOF LEFT JOIN cum ON ${sql.join([...groupsJoin, sql`grid.p >= cum.p`], raw(' AND '))}
+     ${where([
+       sql`coalesce(cum.stock, 0) <> 0`,
+       ...Object.entries(q.filters).filter(([d]) => isTime(d)).map(([d, v]) => filterSql(d, v, m, 'grid.p', cols)),
+     ])}`.compile(compiler);
+  return { metrics: [m], sql: c.sql, parameters: c.parameters, source: 'fact_application' };
+}

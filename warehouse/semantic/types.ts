@@ -1,0 +1,56 @@
+/** The shapes the semantic layer accepts and answers with. */
+import type { Domain } from './metrics';
+
+export interface MetricQuery {
+  metrics: string[];
+  by: string[];
+  /** dimension → accepted values (codes) */
+  filters: Record<string, string[]>;
+  /** inclusive, YYYY-MM-DD, applied to each metric's own date */
+  from?: string;
+  to?: string;
+}
+
+/**
+ * A row restriction, in terms of fields a rule may name (office_code, state_code,
+ * nationality_code). Produced by the rights layer from CASL rules; `true` means all rows.
+ */
+export type RowCondition =
+  | { op: 'true' }
+  | { op: 'false' }
+  | { op: 'and' | 'or'; conditions: RowCondition[] }
+  | { op: 'not'; condition: RowCondition }
+  | { op: 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte'; field: string; value: string | number }
+  | { op: 'in' | 'nin'; field: string; value: Array<string | number> };
+
+/** Fields a row condition may use, and the dimension each stands for. */
+export const CONDITION_FIELDS: Record<string, string> = {
+  office_code: 'office',
+  state_code: 'state',
+  nationality_code: 'nationality',
+};
+
+export interface Access {
+  /** The domains the user may read, each with the rows allowed (missing domain: no access). */
+  domains: Partial<Record<Domain, RowCondition>>;
+  /** Domains the user sees without disclosure control. */
+  unsuppressed: Partial<Record<Domain, boolean>>;
+  /** Counts from 1 to suppressBelow − 1 are suppressed for users without the right. */
+  suppressBelow: number;
+  /** Whether the user may use a metric at all (default: every metric of a readable domain). */
+  metricAllowed?: (name: string) => boolean;
+}
+
+export const FULL_ACCESS: Access = {
+  domains: { asylum: { op: 'true' }, integration: { op: 'true' }, vocational: { op: 'true' } },
+  unsuppressed: { asylum: true, integration: true, vocational: true },
+  suppressBelow: 5,
+};
+
+export interface QueryResult {
+  columns: string[];
+  rows: Array<Array<string | number | null>>;
+  suppressed: number;
+  dataAsOf: string | null;
+  snapshot: string;
+}
