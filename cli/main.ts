@@ -3,9 +3,6 @@
  */
 import { Command, CommanderError } from 'commander';
 import { getConfig } from '../platform/config';
-import { principalByName } from '../roles/access';
-import { openAppDb } from '../roles/app-db';
-import { installDemo } from '../roles/store';
 import { registerDemo } from './commands/demo';
 import { registerEtl } from './commands/etl';
 import { registerFixtures } from './commands/fixtures';
@@ -22,6 +19,8 @@ registerFixtures(program, {
   // the demo users of DESIGN §6 come with the demo data, never with a production setup
   async afterGenerate() {
     const config = getConfig();
+    const { openAppDb } = await import('../roles/app-db');
+    const { installDemo } = await import('../roles/store');
     const app = await openAppDb({ dataDir: config.dataDir, url: config.appDbUrl });
     try {
       await installDemo(app.db, config.demoPassword);
@@ -33,6 +32,8 @@ registerFixtures(program, {
 registerEtl(program);
 registerQuery(program, async (username) => {
   const config = getConfig();
+  const { openAppDb } = await import('../roles/app-db');
+  const { principalByName } = await import('../roles/access');
   const app = await openAppDb({ dataDir: config.dataDir, url: config.appDbUrl });
   try {
     return (await principalByName(app.db, username, config.suppressionMin)).access;

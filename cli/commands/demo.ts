@@ -1,13 +1,9 @@
 import type { Command } from 'commander';
-import { runEtl } from '../../etl/run';
-import { startScheduler } from '../../etl/scheduler';
-import { generateFixtures } from '../../fixtures/generate';
 import { parseProfile, parseUntil } from '../../fixtures/profiles';
 import { getConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { pgliteExists } from '../../platform/pg/open';
 import { sourceTargets } from '../../platform/sources';
-import { readCurrent } from '../../warehouse/snapshots';
 import { action } from '../run';
 import { etlOptions } from './etl';
 
@@ -25,11 +21,15 @@ export function registerDemo(program: Command): void {
         const targets = sourceTargets(config);
         const present = Object.values(targets).every((t) => t.kind === 'postgres' || pgliteExists(t.dir));
         const fresh = o.fresh || !present;
+        const { generateFixtures } = await import('../../fixtures/generate');
+        const { runEtl } = await import('../../etl/run');
+        const { startScheduler } = await import('../../etl/scheduler');
         if (fresh) {
           await generateFixtures({ profile: parseProfile(o.profile), seed: 1, untilDay: parseUntil(undefined), targets, codelistDir: config.codelistDir });
         } else {
           log.info(`using the existing sources in ${config.dataDir} (--fresh generates new ones)`);
         }
+        const { readCurrent } = await import('../../warehouse/snapshots');
         const run = await runEtl(etlOptions(fresh || !readCurrent(config.dataDir), 'demo'));
         log.info(`warehouse ready: snapshot ${run.snapshot}, data as of ${run.dataAsOf}`);
         const scheduler = startScheduler({

@@ -1,12 +1,8 @@
+// Domain modules are imported inside the actions, so `fis --help` and argument errors stay fast.
 import type { Command } from 'commander';
-import { exportLake } from '../../etl/lake';
-import { runEtl } from '../../etl/run';
-import { startScheduler } from '../../etl/scheduler';
-import { etlStatus } from '../../etl/status';
 import { getConfig } from '../../platform/config';
 import { UserError } from '../../platform/errors';
 import { sourceTargets } from '../../platform/sources';
-import { readCurrent } from '../../warehouse/snapshots';
 import { action } from '../run';
 import { printTable } from '../table';
 
@@ -38,6 +34,7 @@ export function registerEtl(program: Command): void {
       action(async (o: { full?: boolean; trigger: string }) => {
         const trigger = (['cli', 'scheduler', 'manual', 'demo'] as const).find((t) => t === o.trigger);
         if (!trigger) throw new UserError(`--trigger must be cli, scheduler, manual or demo, not "${o.trigger}".`, { exitCode: 2 });
+        const { runEtl } = await import('../../etl/run');
         const r = await runEtl(etlOptions(o.full ?? false, trigger));
         process.stdout.write(`Published snapshot ${r.snapshot} (${r.mode}, data as of ${r.dataAsOf ?? 'unknown'}) in ${r.stages.total} s.\n`);
       }),
@@ -50,6 +47,7 @@ export function registerEtl(program: Command): void {
     .option('--runs <n>', 'how many runs to list', '10')
     .action(
       action(async (o: { json?: boolean; runs: string }) => {
+        const { etlStatus } = await import('../../etl/status');
         const s = await etlStatus(getConfig().dataDir, Math.max(1, Number(o.runs) || 10));
         if (o.json) {
           process.stdout.write(JSON.stringify(s, null, 2) + '\n');
@@ -96,8 +94,10 @@ export function registerEtl(program: Command): void {
     .action(
       action(async (o: { out?: string }) => {
         const c = getConfig();
+        const { readCurrent } = await import('../../warehouse/snapshots');
         const snapshot = readCurrent(c.dataDir);
         if (!snapshot) throw new UserError('No snapshot has been published yet; run "fis etl run" first.');
+        const { exportLake } = await import('../../etl/lake');
         const r = await exportLake(snapshot, o.out ?? c.etl.lakeDir ?? `${c.dataDir}/lake`);
         process.stdout.write(`Exported snapshot ${snapshot.id} to ${r.dir} (${Object.keys(r.tables).length} tables, ${r.seconds.toFixed(1)} s).\n`);
       }),
@@ -110,6 +110,7 @@ export function registerEtl(program: Command): void {
     .action(
       action(async (o: { runNow?: boolean }) => {
         const c = getConfig();
+        const { startScheduler } = await import('../../etl/scheduler');
         const s = startScheduler({ dataDir: c.dataDir, incremental: c.schedule.incremental, full: c.schedule.full, timezone: c.schedule.timezone, retries: c.etl.retries });
         const shutdown = () => {
           void s.stop().then(() => process.exit(0));

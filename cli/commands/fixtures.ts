@@ -1,10 +1,7 @@
+// Domain modules are imported inside the actions, so `fis --help` and argument errors stay fast.
 import type { Command } from 'commander';
-import { generateFixtures } from '../../fixtures/generate';
 import { PROFILE_NAMES, parseProfile, parseUntil } from '../../fixtures/profiles';
-import { simulateFixtures } from '../../fixtures/simulate';
-import { asylumStats, compareWithCalibration, integrationStats, readMeta } from '../../fixtures/stats';
 import { getConfig } from '../../platform/config';
-import { openPg } from '../../platform/pg/open';
 import { sourceLabel, sourceTargets } from '../../platform/sources';
 import { action, intOption } from '../run';
 import { printTable } from '../table';
@@ -22,6 +19,7 @@ export function registerFixtures(program: Command, hooks: { afterGenerate?: () =
         const profile = parseProfile(o.profile);
         const untilDay = parseUntil(o.until);
         const config = getConfig();
+        const { generateFixtures } = await import('../../fixtures/generate');
         await generateFixtures({ profile, seed: o.seed, untilDay, targets: sourceTargets(config), codelistDir: config.codelistDir });
         await hooks.afterGenerate?.();
       }),
@@ -33,6 +31,7 @@ export function registerFixtures(program: Command, hooks: { afterGenerate?: () =
     .option('--seed <n>', 'random seed (default: derived from the data)', intOption('--seed'))
     .action(
       action(async (o: { days: number; seed?: number }) => {
+        const { simulateFixtures } = await import('../../fixtures/simulate');
         await simulateFixtures({ days: o.days, seed: o.seed, targets: sourceTargets(getConfig()) });
       }),
     );
@@ -43,6 +42,8 @@ export function registerFixtures(program: Command, hooks: { afterGenerate?: () =
     .action(
       action(async (o: { json?: boolean }) => {
         const targets = sourceTargets(getConfig());
+        const { openPg } = await import('../../platform/pg/open');
+        const { asylumStats, compareWithCalibration, integrationStats, readMeta } = await import('../../fixtures/stats');
         const asylumDb = await openPg(targets.asylum, { label: sourceLabel('asylum'), purpose: 'fixtures stats', mustExist: true });
         const meta = await readMeta(asylumDb);
         const asylum = await asylumStats(asylumDb).finally(() => asylumDb.close());

@@ -1,11 +1,10 @@
+// Domain modules are imported inside the action, so `fis --help` and argument errors stay fast.
 import type { Command } from 'commander';
 import { getConfig } from '../../platform/config';
 import { UserError } from '../../platform/errors';
-import { SnapshotReader } from '../../warehouse/snapshots';
 import { DIMENSIONS } from '../../warehouse/semantic/dimensions';
 import { METRICS } from '../../warehouse/semantic/metrics';
 import { parseQuery } from '../../warehouse/semantic/parse';
-import { runQuery } from '../../warehouse/semantic/query';
 import { FULL_ACCESS, type Access, type QueryResult } from '../../warehouse/semantic/types';
 import { action } from '../run';
 import { printTable } from '../table';
@@ -41,6 +40,8 @@ export function registerQuery(program: Command, accessFor: (username: string) =>
         if (!o.metric) throw new UserError('Name at least one metric with --metric (see --list).', { exitCode: 2 });
         const q = parseQuery({ metric: o.metric, by: o.by, filter: o.filter, from: o.from, to: o.to });
         const access = o.as ? await accessFor(o.as) : FULL_ACCESS;
+        const { SnapshotReader } = await import('../../warehouse/snapshots');
+        const { runQuery } = await import('../../warehouse/semantic/query');
         const reader = new SnapshotReader(getConfig().dataDir);
         try {
           const r = await runQuery(reader, q, access);
