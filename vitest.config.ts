@@ -1,6 +1,10 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  resolve: {
+    alias: { 'server-only': fileURLToPath(new URL('./test/stubs/server-only.ts', import.meta.url)) },
+  },
   test: {
     include: ['**/*.test.ts'],
     exclude: ['node_modules/**', '.next/**', 'data/**', 'scratch/**', 'e2e/**'],

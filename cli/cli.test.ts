@@ -33,7 +33,10 @@ describe('fis command line', () => {
   afterAll(() => tmp.cleanup());
 
   it('prints help for every command', () => {
-    for (const args of [['--help'], ['fixtures', '--help'], ['fixtures', 'generate', '--help'], ['fixtures', 'simulate', '--help'], ['fixtures', 'stats', '--help']]) {
+    for (const args of [
+      ['--help'], ['fixtures', '--help'], ['fixtures', 'generate', '--help'], ['fixtures', 'simulate', '--help'], ['fixtures', 'stats', '--help'],
+      ['etl', '--help'], ['etl', 'run', '--help'], ['etl', 'status', '--help'], ['etl', 'export-lake', '--help'], ['scheduler', '--help'], ['query', '--help'], ['demo', '--help'],
+    ]) {
       const r = fis(args);
       expect(r.code, args.join(' ')).toBe(0);
       expect(r.stdout).toMatch(/Usage: fis/);
@@ -94,6 +97,29 @@ describe('fis command line', () => {
     expect(r.code).toBe(2);
     oneSentence(r.stderr);
     expect(r.stderr).toMatch(/Configuration error: FIS_SNAPSHOTS_KEEP/);
+  });
+
+  it('runs the chain on the command line: generate (with the demo users), etl run, query --as', () => {
+    const d = tempDir();
+    const env = { FIS_DATA_DIR: d.dir, FIS_DEMO_PASSWORD: 'demo-password-1' };
+    expect(fis(['fixtures', 'generate', '--profile', 'tiny', '--seed', '3', '--until', '2026-06-30'], env).code).toBe(0);
+    const run = fis(['etl', 'run'], env);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toMatch(/^Published snapshot \S+ \(full, data as of 2026-06-30/);
+    const mine = fis(['query', '--metric', 'applications', '--by', 'office', '--as', 'ast-muc'], env);
+    expect(mine.code, mine.stderr).toBe(0);
+    expect(JSON.parse(mine.stdout).rows.map((r: unknown[]) => r[0])).toEqual(['MUC']);
+    const csv = fis(['query', '--metric', 'decisions', '--by', 'year', '--as', 'leitung', '--format', 'csv'], env);
+    expect(csv.stdout.split('\n')[0]).toBe('year,decisions');
+    const denied = fis(['query', '--metric', 'courses_started', '--as', 'abt-asyl'], env);
+    expect(denied.code).not.toBe(0);
+    oneSentence(denied.stderr);
+    expect(denied.stderr).toMatch(/You may not see integration-course data/);
+    const unknown = fis(['query', '--metric', 'applications', '--as', 'mallory'], env);
+    expect(unknown.stderr).toBe('fis: There is no user "mallory".');
+    const status = fis(['etl', 'status', '--json'], env);
+    expect(JSON.parse(status.stdout).runs[0].status).toBe('succeeded');
+    d.cleanup();
   });
 
   it('prints yearly statistics straight from the sources', () => {

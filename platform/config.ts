@@ -98,10 +98,10 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
   }
   const e = parsed.data;
   return {
-    dataDir: resolve(projectRoot, e.FIS_DATA_DIR),
+    dataDir: resolve(/*turbopackIgnore: true*/ projectRoot, e.FIS_DATA_DIR),
     sources: { asylum: e.FIS_SOURCE_ASYLUM_URL, integration: e.FIS_SOURCE_INTEGRATION_URL },
     appDbUrl: e.FIS_APP_DB_URL,
-    codelistDir: resolve(e.FIS_CODELIST_DIR ?? resolve(projectRoot, 'reference/codelists')),
+    codelistDir: resolve(/*turbopackIgnore: true*/ e.FIS_CODELIST_DIR ?? resolve(/*turbopackIgnore: true*/ projectRoot, 'reference/codelists')),
     demoPassword: e.FIS_DEMO_PASSWORD,
     log: { level: e.FIS_LOG_LEVEL, format: e.FIS_LOG_FORMAT ?? (process.stderr.isTTY ? 'pretty' : 'json') },
     suppressionMin: e.FIS_SUPPRESSION_MIN,
@@ -118,7 +118,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       overlapMinutes: e.FIS_ETL_OVERLAP_MINUTES,
       reconcile: e.FIS_ETL_RECONCILE,
       retries: e.FIS_ETL_RETRIES,
-      lakeDir: e.FIS_LAKE_DIR ? resolve(projectRoot, e.FIS_LAKE_DIR) : undefined,
+      lakeDir: e.FIS_LAKE_DIR ? resolve(/*turbopackIgnore: true*/ projectRoot, e.FIS_LAKE_DIR) : undefined,
     },
     http: { port: e.PORT, host: e.HOST },
     projectRoot,
@@ -131,4 +131,9 @@ let cached: Config | undefined;
 export function getConfig(): Config {
   cached ??= parseConfig(process.env);
   return cached;
+}
+
+/** The environment for a child process of FIS (this process's, plus overrides). */
+export function childEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
 }

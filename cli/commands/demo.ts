@@ -1,9 +1,14 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { parseProfile, parseUntil } from '../../fixtures/profiles';
-import { getConfig } from '../../platform/config';
+import { childEnv, getConfig } from '../../platform/config';
 import { createLogger } from '../../platform/logger';
 import { pgliteExists } from '../../platform/pg/open';
 import { sourceTargets } from '../../platform/sources';
+import { UserError } from '../../platform/errors';
 import { action } from '../run';
 import { etlOptions } from './etl';
 
@@ -26,6 +31,10 @@ export function registerDemo(program: Command): void {
         const { startScheduler } = await import('../../etl/scheduler');
         if (fresh) {
           await generateFixtures({ profile: parseProfile(o.profile), seed: 1, untilDay: parseUntil(undefined), targets, codelistDir: config.codelistDir });
+          const { openAppDb } = await import('../../roles/app-db');
+          const { installDemo } = await import('../../roles/store');
+          const app = await openAppDb({ dataDir: config.dataDir, url: config.appDbUrl });
+          await installDemo(app.db, config.demoPassword).finally(() => app.close());
         } else {
           log.info(`using the existing sources in ${config.dataDir} (--fresh generates new ones)`);
         }
@@ -39,10 +48,24 @@ export function registerDemo(program: Command): void {
           timezone: config.schedule.timezone,
           retries: config.etl.retries,
         });
-        const shutdown = () => void scheduler.stop().then(() => process.exit(0));
+        const next = join(dirname(createRequire(import.meta.url).resolve('next/package.json')), 'dist/bin/next');
+        const env = childEnv({ NEXT_TELEMETRY_DISABLED: '1', FIS_DATA_DIR: config.dataDir });
+        if (!existsSync(join(config.projectRoot, '.next', 'BUILD_ID'))) {
+          log.info('building the web app (first start only, about a minute)');
+          const b = spawnSync(process.execPath, [next, 'build'], { cwd: config.projectRoot, env, stdio: ['ignore', 'ignore', 'inherit'] });
+          if (b.status !== 0) throw new UserError('Building the web app failed; see the messages above.');
+        }
+        const web = spawn(process.execPath, [next, 'start', '-p', String(config.http.port), '-H', config.http.host], { cwd: config.projectRoot, env, stdio: ['ignore', 'ignore', 'inherit'] });
+        web.once('exit', (code) => {
+          if (code !== null && code !== 0) log.error(`the web app stopped (exit ${code})`);
+        });
+        const shutdown = () => {
+          web.kill('SIGTERM');
+          void scheduler.stop().then(() => process.exit(0));
+        };
         process.once('SIGTERM', shutdown);
         process.once('SIGINT', shutdown);
-        log.info('FIS is running; stop with Ctrl-C');
+        log.info(`FIS is running on http://${config.http.host}:${config.http.port}/ (demo users: leitung, abt-asyl, abt-integration, region-sued, ast-muc, analyst, admin; password "${config.demoPassword === 'demo' ? 'demo' : '…'}"); stop with Ctrl-C`);
         await new Promise(() => {});
       }),
     );

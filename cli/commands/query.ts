@@ -5,16 +5,12 @@ import { UserError } from '../../platform/errors';
 import { DIMENSIONS } from '../../warehouse/semantic/dimensions';
 import { METRICS } from '../../warehouse/semantic/metrics';
 import { parseQuery } from '../../warehouse/semantic/parse';
-import { FULL_ACCESS, type Access, type QueryResult } from '../../warehouse/semantic/types';
+import { toCsv } from '../../warehouse/semantic/format';
+import { FULL_ACCESS, type Access } from '../../warehouse/semantic/types';
 import { action } from '../run';
 import { printTable } from '../table';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-export function toCsv(r: QueryResult): string {
-  const cell = (v: string | number | null) => (v === null ? '' : typeof v === 'number' ? String(v) : /[",\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-  return [r.columns.join(','), ...r.rows.map((row) => row.map(cell).join(','))].join('\n') + '\n';
-}
 
 export function registerQuery(program: Command, accessFor: (username: string) => Promise<Access>): void {
   program

@@ -157,6 +157,8 @@ export function compileAggregates(q: MetricQuery, metrics: MetricDef[], restrict
     const date = rollup ? rollup.month : first.date;
     const dims = q.by.map((d, i) => sql`${dimensionSql(d, first, date, columns)} AS ${sql.ref(`d${i}`)}`);
     const conds: RawBuilder<unknown>[] = [
+      // a row counts for a metric only on its own date (participants never enrolled have no first enrolment)
+      sql`${raw(date)} IS NOT NULL`,
       ...(rollup
         ? [
             ...(q.from ? [sql`${raw(date)} >= CAST(${q.from} AS DATE)`] : []),

@@ -1,0 +1,40 @@
+/**
+ * What a principal may see in the web app: dashboards and reports need their view right and read
+ * access to at least one of their data domains; exports need the export right for the report and
+ * format. One function each, used by navigation, pages, routes and exports alike.
+ */
+import { can } from '../roles/ability';
+import type { Principal } from '../roles/access';
+import { DASHBOARDS, EXPORT_FORMATS, REPORTS, type CatalogEntry } from './catalog';
+
+const readsAny = (p: Principal, e: CatalogEntry) => e.domains.some((d) => p.access.domains[d] !== undefined);
+
+export const canViewDashboard = (p: Principal, slug: string) => {
+  const d = DASHBOARDS.find((x) => x.id === slug);
+  return !!d && can(p.ability, 'view', 'Dashboard', { slug }) && readsAny(p, d);
+};
+
+export const canViewReport = (p: Principal, id: string) => {
+  const r = REPORTS.find((x) => x.id === id);
+  return !!r && can(p.ability, 'view', 'Report', { id }) && readsAny(p, r);
+};
+
+export const canExport = (p: Principal, id: string, format: string) => canViewReport(p, id) && can(p.ability, 'export', 'Report', { id, format });
+
+export const isAdmin = (p: Principal) => ['Role', 'User'].some((s) => can(p.ability, 'manage', s)) || can(p.ability, 'read', 'Pipeline') || can(p.ability, 'read', 'AuditLog');
+
+export function describeRights(p: Principal) {
+  return {
+    dashboards: DASHBOARDS.filter((d) => canViewDashboard(p, d.id)).map((d) => d.id),
+    reports: REPORTS.filter((r) => canViewReport(p, r.id)).map((r) => r.id),
+    exports: EXPORT_FORMATS.filter((f) => REPORTS.some((r) => canExport(p, r.id, f))),
+    domains: Object.keys(p.access.domains),
+    unsuppressed: Object.entries(p.access.unsuppressed).filter(([, v]) => v).map(([k]) => k),
+    admin: {
+      roles: can(p.ability, 'manage', 'Role'),
+      users: can(p.ability, 'manage', 'User'),
+      pipeline: can(p.ability, 'read', 'Pipeline'),
+      audit: can(p.ability, 'read', 'AuditLog'),
+    },
+  };
+}

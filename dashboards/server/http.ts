@@ -1,0 +1,73 @@
+/**
+ * The one wrapper every route handler goes through: it resolves the session (cookie → principal
+ * with its rights), refuses anonymous callers (401) and state-changing requests without the CSRF
+ * token (403), and turns errors into one sentence with the right status — never a stack trace.
+ */
+import 'server-only';
+import type { NextRequest } from 'next/server';
+import { isUserError, oneLine } from '../../platform/errors';
+import { createLogger } from '../../platform/logger';
+import { principalFor, type Principal } from '../../roles/access';
+import { CSRF_HEADER, DEFAULT_AUTH, SESSION_COOKIE, csrfValid, sessionFromToken, type AuthSettings, type Session } from '../../roles/auth';
+import { appDb, services } from './services';
+
+const log = createLogger('web');
+
+export function authSettings(): AuthSettings {
+  const c = services().config;
+  return { ...DEFAULT_AUTH, idleMinutes: c.session.idleMinutes, maxFailures: c.session.maxLoginFailures };
+}
+
+export interface RequestContext {
+  req: NextRequest;
+  session?: Session;
+  principal?: Principal;
+}
+
+export const json = (body: unknown, status = 200, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers } });
+
+export const errorResponse = (status: number, message: string) => json({ error: message }, status);
+
+export async function resolveSession(token: string | undefined): Promise<{ session?: Session; principal?: Principal }> {
+  if (!token) return {};
+  const db = await appDb();
+  const session = await sessionFromToken(db, token, authSettings());
+  if (!session) return {};
+  return { session, principal: await principalFor(db, session.user, services().config.suppressionMin) };
+}
+
+const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export function route(
+  handler: (ctx: RequestContext) => Promise<Response>,
+  opts: { auth?: 'user' | 'none'; csrf?: boolean } = {},
+): (req: NextRequest) => Promise<Response> {
+  return async (req) => {
+    try {
+      const ctx: RequestContext = { req, ...(await resolveSession(req.cookies.get(SESSION_COOKIE)?.value)) };
+      if ((opts.auth ?? 'user') === 'user') {
+        if (!ctx.principal) return errorResponse(401, 'Please log in.');
+        if ((opts.csrf ?? true) && STATE_CHANGING.has(req.method) && !csrfValid(ctx.session!, req.headers.get(CSRF_HEADER))) {
+          return errorResponse(403, 'The request lacks a valid CSRF token; reload the page and try again.');
+        }
+      }
+      return await handler(ctx);
+    } catch (e) {
+      if (isUserError(e)) return errorResponse(e.httpStatus, e.message);
+      log.error(`${req.method} ${req.nextUrl.pathname}: ${oneLine(e)}`, { stack: (e as Error).stack });
+      return errorResponse(500, 'An internal error occurred; it has been logged.');
+    }
+  };
+}
+
+/** Whether cookies must carry the Secure flag for this request. */
+export function secureCookies(req: NextRequest): boolean {
+  const setting = services().config.session.secureCookies;
+  if (setting !== 'auto') return setting === 'true';
+  return req.nextUrl.protocol === 'https:' || req.headers.get('x-forwarded-proto') === 'https';
+}
+
+export function clientAddress(req: NextRequest): string {
+  return (req.headers.get('x-forwarded-for')?.split(',')[0] ?? req.headers.get('x-real-ip') ?? 'local').trim().slice(0, 64);
+}

@@ -1,0 +1,35 @@
+/**
+ * The server-side data-access layer of the web app: one SnapshotReader (current warehouse
+ * snapshot) and one app-state database handle per process, created on first use. The web server
+ * hosts the embedded app-state database, so CLI commands can use it at the same time.
+ */
+import 'server-only';
+import { getConfig, type Config } from '../../platform/config';
+import { openAppDb, type AppDbHandle } from '../../roles/app-db';
+import { SnapshotReader } from '../../warehouse/snapshots';
+
+interface Services {
+  config: Config;
+  reader: SnapshotReader;
+  app: Promise<AppDbHandle>;
+}
+
+// Route bundles may each load this module; the singletons live on globalThis so there is one set.
+const g = globalThis as unknown as { __fisServices?: Services };
+
+export function services(): Services {
+  if (!g.__fisServices) {
+    const config = getConfig();
+    const app = openAppDb({ dataDir: config.dataDir, url: config.appDbUrl, serve: true });
+    app.catch(() => {
+      // retried on the next request
+      if (g.__fisServices?.app === app) g.__fisServices = undefined;
+    });
+    g.__fisServices = { config, reader: new SnapshotReader(config.dataDir), app };
+  }
+  return g.__fisServices;
+}
+
+export async function appDb() {
+  return (await services().app).db;
+}

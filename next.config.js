@@ -1,0 +1,20 @@
+// Next.js configuration. Native and WebAssembly packages stay outside the server bundle;
+// telemetry is off (set NEXT_TELEMETRY_DISABLED=1 as well); security headers come from proxy.ts.
+/** @type {import('next').NextConfig} */
+const nextConfig = {
+  serverExternalPackages: [
+    '@duckdb/node-api',
+    '@duckdb/node-bindings',
+    '@electric-sql/pglite',
+    '@electric-sql/pglite-socket',
+    'pg',
+    'pg-copy-streams',
+    'exceljs',
+    'pdfkit',
+  ],
+  poweredByHeader: false,
+  reactStrictMode: true,
+  typedRoutes: false,
+};
+
+export default nextConfig;

@@ -1,0 +1,1 @@
+// Vitest stand-in for the 'server-only' marker package (Next.js resolves the real one).
