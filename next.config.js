@@ -15,6 +15,8 @@ const nextConfig = {
   poweredByHeader: false,
   reactStrictMode: true,
   typedRoutes: false,
+  // forbidden() renders app/forbidden.tsx with status 403
+  experimental: { authInterrupts: true },
 };
 
 export default nextConfig;

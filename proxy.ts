@@ -34,7 +34,7 @@ export function proxy(request: NextRequest) {
   response.headers.set('cross-origin-opener-policy', 'same-origin');
   if (https) response.headers.set('strict-transport-security', 'max-age=63072000; includeSubDomains');
   // pages and data answers carry personal-data aggregates: never cached anywhere
-  if (!request.nextUrl.pathname.startsWith('/_next/static')) response.headers.set('cache-control', 'no-store');
+  if (!request.nextUrl.pathname.startsWith('/_next/static') && !request.nextUrl.pathname.startsWith('/api/geo/')) response.headers.set('cache-control', 'no-store');
   return response;
 }
 

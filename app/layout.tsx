@@ -1,10 +1,12 @@
 import type { ReactNode } from 'react';
+import { currentLang } from '../dashboards/server/page';
+import './globals.css';
 
 export const metadata = { title: 'FIS – Führungsinformationssystem' };
 
-export default function RootLayout({ children }: { children: ReactNode }) {
+export default async function RootLayout({ children }: { children: ReactNode }) {
   return (
-    <html lang="de">
+    <html lang={await currentLang()}>
       <body>{children}</body>
     </html>
   );

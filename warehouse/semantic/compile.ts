@@ -8,7 +8,7 @@
 import { sql, type RawBuilder } from 'kysely';
 import { UserError } from '../../platform/errors';
 import { compiler } from '../kysely-duckdb';
-import { PENDING_AGE_BUCKETS, isTime, timeCode, type TimeDimension } from './dimensions';
+import { isTime, monthsBucketSql, timeCode, type TimeDimension } from './dimensions';
 import { baseMetrics, type MetricDef } from './metrics';
 import { ROLLUPS, type RollupDef } from './rollups';
 import { CONDITION_FIELDS, type MetricQuery, type RowCondition } from './types';
@@ -191,11 +191,7 @@ export function compilePending(q: MetricQuery, m: MetricDef, restriction: RowCon
   const to = q.to ?? referenceDay;
   const cols = m.dimensions;
   const stageAt = (day: RawBuilder<unknown>) => sql`CASE WHEN first_held_on IS NOT NULL AND first_held_on <= ${day} THEN 'heard' ELSE 'awaiting_hearing' END`;
-  const ageAt = (day: RawBuilder<unknown>) =>
-    sql`CASE ${sql.join(
-      PENDING_AGE_BUCKETS.filter((b) => b.toMonths !== Infinity).map((b) => sql`WHEN datediff('day', received_on, ${day}) < ${raw(String(Math.round(b.toMonths * 30.4375)))} THEN ${raw(`'${b.code}'`)}`),
-      raw(' '),
-    )} ELSE '24+' END`;
+  const ageAt = (day: RawBuilder<unknown>) => raw(monthsBucketSql(`datediff('day', received_on, ${day.compile(compiler).sql})`));
   const columnsAt = (day: RawBuilder<unknown>): Record<string, string> => ({ ...cols, pending_stage: stageAt(day).compile(compiler).sql, pending_age: ageAt(day).compile(compiler).sql });
   const filterConds = (columns: Record<string, string>) => [
     ...Object.entries(q.filters).filter(([d]) => !isTime(d)).map(([d, v]) => filterSql(d, v, m, 'received_on', columns)),

@@ -34,6 +34,12 @@ export const PENDING_AGE_BUCKETS = [
   { code: '24+', fromMonths: 24, toMonths: Infinity, label: { de: 'über 24 Monate', en: 'over 24 months' } },
 ] as const;
 
+/** SQL giving the bucket code of a duration in days (pending_age, processing_time). */
+export function monthsBucketSql(days: string): string {
+  const limits = PENDING_AGE_BUCKETS.filter((b) => b.toMonths !== Infinity).map((b) => `WHEN ${days} < ${Math.round(b.toMonths * 30.4375)} THEN '${b.code}'`);
+  return `CASE WHEN ${days} IS NULL THEN NULL ${limits.join(' ')} ELSE '24+' END`;
+}
+
 export const DIMENSIONS: readonly DimensionDef[] = [
   time('day', 'day', 'Tag', 'Day', 'YYYY-MM-DD'),
   time('month', 'month', 'Monat', 'Month', 'YYYY-MM'),
@@ -67,6 +73,11 @@ export const DIMENSIONS: readonly DimensionDef[] = [
   code('module', 'Modul', 'Module'),
   code('program', 'Programm', 'Programme'),
   code('invoice_status', 'Rechnungsstatus', 'Invoice status'),
+  code('office_kind', 'Art der Dienststelle', 'Kind of office'),
+  {
+    name: 'processing_time', label: { de: 'Verfahrensdauer', en: 'Processing time' }, description: { de: 'Dauer von der Antragstellung bis zur Entscheidung, in Klassen', en: 'Time from application to decision, in classes' },
+    values: { source: 'derived', codes: PENDING_AGE_BUCKETS.map((b) => ({ code: b.code, label: b.label })) },
+  },
   code('exit_reason', 'Austrittsgrund', 'Exit reason'),
   code('exam_result', 'Prüfungsergebnis', 'Exam result'),
   code('course_status', 'Kursstatus', 'Course status'),

@@ -37,8 +37,8 @@ export interface MetricDef {
   suppress: boolean;
 }
 
-const asylumDims = { office: 'office_code', state: 'state_code', nationality: 'nationality_code', kind: 'kind', sex: 'sex', age_group: 'age_group' };
-const decisionDims = { ...asylumDims, outcome: 'outcome', outcome_group: 'outcome_group', procedure_span: 'procedure_span' };
+const asylumDims = { office: 'office_code', state: 'state_code', nationality: 'nationality_code', kind: 'kind', sex: 'sex', age_group: 'age_group', office_kind: 'office_kind' };
+const decisionDims = { ...asylumDims, outcome: 'outcome', outcome_group: 'outcome_group', procedure_span: 'procedure_span', processing_time: 'processing_time' };
 const examDims = {
   state: 'state_code', nationality: 'nationality_code', sex: 'sex', age_group: 'age_group', entitlement_basis: 'entitlement_basis',
   course_type: 'course_type', provider: 'CAST(provider_id AS VARCHAR)', exam_result: 'result',

@@ -18,7 +18,7 @@ export interface RollupDef {
   metrics: string[];
 }
 
-const asylum = { office: 'office_code', state: 'state_code', nationality: 'nationality_code', kind: 'kind', sex: 'sex', age_group: 'age_group' };
+const asylum = { office: 'office_code', state: 'state_code', nationality: 'nationality_code', kind: 'kind', sex: 'sex', age_group: 'age_group', office_kind: 'office_kind' };
 
 export const ROLLUPS: readonly RollupDef[] = [
   {
@@ -26,7 +26,7 @@ export const ROLLUPS: readonly RollupDef[] = [
   },
   {
     table: 'agg_decisions_month', fact: 'fact_decision', date: 'decided_on', month: 'month',
-    dimensions: { ...asylum, outcome: 'outcome', outcome_group: 'outcome_group', procedure_span: 'procedure_span' },
+    dimensions: { ...asylum, outcome: 'outcome', outcome_group: 'outcome_group', procedure_span: 'procedure_span', processing_time: 'processing_time' },
     count: 'decisions', sums: { processing_days: 'processing_days' },
     metrics: ['decisions', 'decisions_positive', 'decisions_rejected', 'decisions_formal', 'decisions_substantive', 'processing_months_avg'],
   },

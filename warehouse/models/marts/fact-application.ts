@@ -4,7 +4,7 @@ export default defineModel({
   name: 'fact_application',
   layer: 'fact',
   description: 'One row per asylum application that counts (not deleted, not quarantined), with its live decision and first hearing, for receipts and the pending stock.',
-  sql: `SELECT a.application_id, a.kind, a.received_on, a.office_code, o.state_code, a.nationality_code, a.sex, a.birth_year,
+  sql: `SELECT a.application_id, a.kind, a.received_on, a.office_code, o.state_code, o.kind AS office_kind, a.nationality_code, a.sex, a.birth_year,
                ${ageGroup('a.birth_year', 'a.received_on')} AS age_group,
                h.first_held_on, d.decided_on, d.outcome
           FROM clean_asyl_application a
@@ -16,6 +16,7 @@ export default defineModel({
     kind: 'initial or follow_up',
     received_on: 'day of receipt',
     office_code: 'receiving office',
+    office_kind: 'hq, branch or anker (AnKER facilities decide faster)',
     state_code: "state of the receiving office (asylum metrics use the office's state)",
     nationality_code: 'Destatis key',
     sex: 'f, m, d, u',

@@ -1,3 +1,4 @@
+import { monthsBucketSql } from '../../semantic/dimensions';
 import { ageGroup, defineModel, expression, inCodeList, notNull, references, unique } from '../model';
 
 export default defineModel({
@@ -5,10 +6,11 @@ export default defineModel({
   layer: 'fact',
   description: 'One row per decision that counts (not deleted, application not deleted, not quarantined), with processing time and outcome group.',
   sql: `SELECT d.decision_id, d.application_id, d.decided_on, d.outcome, g.group_code AS outcome_group,
-               d.office_code, o.state_code, a.nationality_code, a.kind, a.sex,
+               d.office_code, o.state_code, o.kind AS office_kind, a.nationality_code, a.kind, a.sex,
                ${ageGroup('a.birth_year', 'd.decided_on')} AS age_group,
                a.received_on, CAST(d.decided_on - a.received_on AS INTEGER) AS processing_days,
-               CASE WHEN year(d.decided_on) = year(a.received_on) THEN 'single_year' ELSE 'multi_year' END AS procedure_span
+               CASE WHEN year(d.decided_on) = year(a.received_on) THEN 'single_year' ELSE 'multi_year' END AS procedure_span,
+               ${monthsBucketSql('(d.decided_on - a.received_on)')} AS processing_time
           FROM clean_asyl_decision d
           JOIN clean_asyl_application a ON a.application_id = d.application_id
           JOIN clean_asyl_office o ON o.office_code = d.office_code
@@ -20,6 +22,7 @@ export default defineModel({
     outcome: 'one of the nine outcomes',
     outcome_group: 'positive, rejected or formal',
     office_code: 'deciding office',
+    office_kind: 'hq, branch or anker (AnKER facilities decide faster)',
     state_code: 'state of the deciding office',
     nationality_code: 'of the applicant',
     kind: 'of the application',
@@ -28,6 +31,7 @@ export default defineModel({
     received_on: 'receipt of the application',
     processing_days: 'decided_on − received_on in days',
     procedure_span: 'single_year when decided in the year of receipt, else multi_year',
+    processing_time: 'class of the processing time: 0-3, 3-6, 6-12, 12-24, 24+ months',
   },
   tests: [
     unique('decision_id'),

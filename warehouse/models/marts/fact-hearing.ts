@@ -4,7 +4,7 @@ export default defineModel({
   name: 'fact_hearing',
   layer: 'fact',
   description: 'One row per hearing that counts (not deleted, application not deleted, not quarantined).',
-  sql: `SELECT h.hearing_id, h.application_id, h.held_on, h.office_code, o.state_code, a.nationality_code, a.kind, a.sex,
+  sql: `SELECT h.hearing_id, h.application_id, h.held_on, h.office_code, o.state_code, o.kind AS office_kind, a.nationality_code, a.kind, a.sex,
                ${ageGroup('a.birth_year', 'h.held_on')} AS age_group, a.received_on
           FROM clean_asyl_hearing h
           JOIN clean_asyl_application a ON a.application_id = h.application_id
@@ -14,6 +14,7 @@ export default defineModel({
     application_id: 'the application',
     held_on: 'day of the hearing',
     office_code: 'hearing office',
+    office_kind: 'hq, branch or anker (AnKER facilities decide faster)',
     state_code: 'state of the hearing office',
     nationality_code: 'of the applicant',
     kind: 'of the application',

@@ -1,0 +1,118 @@
+/**
+ * The one catalogue of UI texts, German first, English second. Metric and dimension labels come
+ * from the semantic layer, code labels from the code lists of the snapshot; everything else is here.
+ */
+export type Lang = 'de' | 'en';
+export const LANGS: readonly Lang[] = ['de', 'en'];
+export const LANG_COOKIE = 'fis_lang';
+
+const T = {
+  appName: { de: 'FIS – Führungsinformationssystem', en: 'FIS – Management information system' },
+  appShort: { de: 'FIS', en: 'FIS' },
+  fictitious: { de: 'Aus Datenschutzgründen sind alle Zahlen fiktiv.', en: 'For reasons of data protection, all figures are fictitious.' },
+  skipToContent: { de: 'Zum Inhalt springen', en: 'Skip to content' },
+  dashboards: { de: 'Dashboards', en: 'Dashboards' },
+  reports: { de: 'Berichte', en: 'Reports' },
+  administration: { de: 'Administration', en: 'Administration' },
+  mainNav: { de: 'Hauptnavigation', en: 'Main navigation' },
+  userMenu: { de: 'Benutzermenü', en: 'User menu' },
+  language: { de: 'Sprache', en: 'Language' },
+  logout: { de: 'Abmelden', en: 'Log out' },
+  login: { de: 'Anmelden', en: 'Log in' },
+  loginTitle: { de: 'Anmeldung', en: 'Log in' },
+  username: { de: 'Benutzername', en: 'User name' },
+  password: { de: 'Kennwort', en: 'Password' },
+  loginFailed: { de: 'Die Anmeldung ist fehlgeschlagen.', en: 'Login failed.' },
+  dataAsOf: { de: 'Datenstand', en: 'Data as of' },
+  snapshot: { de: 'Stand', en: 'Snapshot' },
+  filters: { de: 'Filter', en: 'Filters' },
+  period: { de: 'Zeitraum', en: 'Period' },
+  from: { de: 'von', en: 'from' },
+  to: { de: 'bis', en: 'to' },
+  thisYear: { de: 'Dieses Jahr', en: 'This year' },
+  last12: { de: 'Letzte 12 Monate', en: 'Last 12 months' },
+  allStates: { de: 'Alle Länder', en: 'All states' },
+  allOffices: { de: 'Alle Außenstellen', en: 'All offices' },
+  allNationalities: { de: 'Alle Staatsangehörigkeiten', en: 'All nationalities' },
+  all: { de: 'Alle', en: 'All' },
+  apply: { de: 'Anwenden', en: 'Apply' },
+  reset: { de: 'Zurücksetzen', en: 'Reset' },
+  federal: { de: 'Bund', en: 'Federal' },
+  drillHint: { de: 'Klick auf ein Land oder einen Balken filtert danach.', en: 'Click a state or a bar to filter by it.' },
+  showTable: { de: 'Tabelle', en: 'Table' },
+  showChart: { de: 'Diagramm', en: 'Chart' },
+  loading: { de: 'Wird geladen …', en: 'Loading …' },
+  noData: { de: 'Für diese Auswahl gibt es keine Daten.', en: 'There are no data for this selection.' },
+  notInRights: { de: 'Diese Kennzahl liegt außerhalb Ihrer Rechte.', en: 'This metric is outside your rights.' },
+  suppressedLegend: {
+    de: '· = aus Geheimhaltungsgründen nicht ausgewiesen (Fallzahl kleiner als {n})',
+    en: '· = withheld for confidentiality (fewer than {n} cases)',
+  },
+  previousYear: { de: 'Vorjahr', en: 'Previous year' },
+  changeVsPreviousYear: { de: 'gegenüber Vorjahreszeitraum', en: 'vs. same period last year' },
+  total: { de: 'Summe', en: 'Total' },
+  forbiddenTitle: { de: 'Kein Zugriff', en: 'No access' },
+  forbiddenText: { de: 'Diese Seite liegt außerhalb Ihrer Rechte.', en: 'This page is outside your rights.' },
+  notFoundTitle: { de: 'Nicht gefunden', en: 'Not found' },
+  errorTitle: { de: 'Fehler', en: 'Error' },
+  back: { de: 'Zurück zur Übersicht', en: 'Back to the overview' },
+  mapAttribution: { de: '© GeoBasis-DE / BKG 2018 (Daten verändert), dl-de/by-2-0', en: '© GeoBasis-DE / BKG 2018 (data changed), dl-de/by-2-0' },
+  export: { de: 'Export', en: 'Export' },
+  rows: { de: 'Zeilen', en: 'rows' },
+} as const;
+
+export type TextKey = keyof typeof T;
+
+export function t(lang: Lang, key: TextKey, vars: Record<string, string | number> = {}): string {
+  let s: string = T[key][lang];
+  for (const [k, v] of Object.entries(vars)) s = s.replace(`{${k}}`, String(v));
+  return s;
+}
+
+const numberFormats = new Map<string, Intl.NumberFormat>();
+function nf(lang: Lang, digits: number, style?: 'currency') {
+  const key = `${lang}:${digits}:${style ?? ''}`;
+  let f = numberFormats.get(key);
+  if (!f) {
+    f = new Intl.NumberFormat(lang === 'de' ? 'de-DE' : 'en-GB', {
+      maximumFractionDigits: digits,
+      minimumFractionDigits: digits,
+      ...(style ? { style, currency: 'EUR' } : {}),
+    });
+    numberFormats.set(key, f);
+  }
+  return f;
+}
+
+export type ValueFormat = 'count' | 'percent' | 'months' | 'eur';
+
+/** A value for people: German number formatting, "·" for a suppressed cell. */
+export function formatValue(v: number | null | undefined, format: ValueFormat, lang: Lang): string {
+  if (v === null || v === undefined) return '·';
+  switch (format) {
+    case 'count':
+      return nf(lang, 0).format(v);
+    case 'percent':
+      return `${nf(lang, 1).format(v)} %`;
+    case 'months':
+      return `${nf(lang, 1).format(v)} ${lang === 'de' ? 'Mon.' : 'mo.'}`;
+    case 'eur':
+      return Math.abs(v) >= 1e6 ? `${nf(lang, 1).format(v / 1e6)} Mio. €` : nf(lang, 0, 'currency').format(v);
+  }
+}
+
+export function formatDate(iso: string | null | undefined, lang: Lang): string {
+  if (!iso) return '–';
+  const d = new Date(iso);
+  return new Intl.DateTimeFormat(lang === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'medium', timeStyle: iso.length > 10 ? 'short' : undefined, timeZone: 'Europe/Berlin' }).format(d);
+}
+
+/** Labels of time codes: 2025-03 → "März 2025" / "Mar 2025". */
+export function timeLabel(code: string | number, grain: string, lang: Lang): string {
+  const s = String(code);
+  const loc = lang === 'de' ? 'de-DE' : 'en-GB';
+  if (grain === 'month' && /^\d{4}-\d{2}$/.test(s)) return new Intl.DateTimeFormat(loc, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${s}-01T00:00:00Z`));
+  if (grain === 'day' && /^\d{4}-\d{2}-\d{2}$/.test(s)) return new Intl.DateTimeFormat(loc, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${s}T00:00:00Z`));
+  if (grain === 'quarter') return s.replace('-Q', lang === 'de' ? ' Q' : ' Q');
+  return s;
+}

@@ -1,0 +1,58 @@
+/**
+ * The choices of the filter bar, limited to what the viewer may see: the states, offices and
+ * nationalities that occur in their scope (asked through the query path with their rights).
+ */
+import 'server-only';
+import type { Principal } from '../../roles/access';
+import type { SnapshotReader } from '../../warehouse/snapshots';
+import { dimension } from '../../warehouse/semantic/dimensions';
+import { metric } from '../../warehouse/semantic/metrics';
+import { runQuery } from '../../warehouse/semantic/query';
+import type { DashboardDef, FilterKey } from '../defs';
+import type { Lang } from '../i18n';
+import type { Category } from '../specs';
+import { labels, type Filters } from './panels';
+
+const cache = new Map<string, Array<{ code: string; n: number }>>();
+
+async function present(reader: SnapshotReader, principal: Principal, m: string, dim: string, filters: Record<string, string[]>) {
+  const key = `${reader.info()?.id}|${principal.user.username}|${m}|${dim}|${JSON.stringify(filters)}`;
+  let v = cache.get(key);
+  if (!v) {
+    const r = await runQuery(reader, { metrics: [m], by: [dim], filters }, principal.access).catch(() => ({ rows: [] as Array<Array<string | number | null>> }));
+    v = r.rows.map((row) => ({ code: String(row[0]), n: Number(row[1] ?? 0) }));
+    if (cache.size > 2000) cache.clear();
+    cache.set(key, v);
+  }
+  return v;
+}
+
+/** The metric of the dashboard that has the dimension (for finding the values that occur). */
+function metricFor(def: DashboardDef, dim: string): string | undefined {
+  for (const p of def.panels) for (const m of p.metrics) if (dim in (metric(m)?.dimensions ?? {}) && metric(m)!.measure.kind !== 'pending') return m;
+  return undefined;
+}
+
+export async function filterOptions(reader: SnapshotReader, principal: Principal, def: DashboardDef, f: Filters, lang: Lang): Promise<Record<string, Category[]>> {
+  const out: Record<string, Category[]> = {};
+  for (const key of def.filters) {
+    const m = metricFor(def, key);
+    if (!m) continue;
+    const scope: Record<string, string[]> = key === 'office' && f.values.state?.length ? { state: f.values.state } : {};
+    let rows = await present(reader, principal, m, key, scope);
+    if (key === 'nationality') rows = [...rows].sort((a, b) => b.n - a.n).slice(0, 80);
+    const l = await labels(reader, key, lang);
+    const cats = rows.map((r) => ({ code: r.code, label: l[r.code] ?? r.code }));
+    if (key === 'nationality' || key === 'office') cats.sort((a, b) => a.label.localeCompare(b.label, lang));
+    out[key] = cats;
+  }
+  return out;
+}
+
+export async function yearsWithData(reader: SnapshotReader, principal: Principal, def: DashboardDef): Promise<number[]> {
+  const m = def.panels.flatMap((p) => p.metrics).find((x) => metric(x)?.measure.kind !== 'pending' && principal.access.domains[metric(x)!.domain]);
+  if (!m) return [];
+  return (await present(reader, principal, m, 'year', {})).map((r) => Number(r.code)).filter((y) => y >= 2015);
+}
+
+export const filterLabel = (key: FilterKey, lang: Lang) => dimension(key)?.label[lang] ?? key;

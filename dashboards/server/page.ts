@@ -1,0 +1,24 @@
+/** Session and language for server-rendered pages. */
+import 'server-only';
+import { cookies } from 'next/headers';
+import { redirect } from 'next/navigation';
+import type { Principal } from '../../roles/access';
+import { SESSION_COOKIE } from '../../roles/auth';
+import { LANG_COOKIE, type Lang } from '../i18n';
+import { resolveSession } from './http';
+
+export async function currentLang(): Promise<Lang> {
+  // German first: the users are German officials; English on request (cookie set by the switch)
+  return (await cookies()).get(LANG_COOKIE)?.value === 'en' ? 'en' : 'de';
+}
+
+export async function currentPrincipal(): Promise<Principal | undefined> {
+  return (await resolveSession((await cookies()).get(SESSION_COOKIE)?.value)).principal;
+}
+
+/** The logged-in user, or a redirect to the login page that comes back here. */
+export async function requirePrincipal(path: string): Promise<Principal> {
+  const p = await currentPrincipal();
+  if (!p) redirect(`/login?next=${encodeURIComponent(path)}`);
+  return p;
+}

@@ -1,0 +1,245 @@
+/**
+ * Builds the data of a dashboard's panels for one filter state, through the one query path with
+ * the viewer's rights. Global filters apply to a panel where its metrics have the dimension; the
+ * geographic panels show states, or the offices of the selected state; a click filters.
+ */
+import 'server-only';
+import { isUserError, oneLine } from '../../platform/errors';
+import { createLogger } from '../../platform/logger';
+import type { Principal } from '../../roles/access';
+import type { SnapshotReader } from '../../warehouse/snapshots';
+import { dimension, isTime } from '../../warehouse/semantic/dimensions';
+import { metric } from '../../warehouse/semantic/metrics';
+import { dimensionLabels, runQuery } from '../../warehouse/semantic/query';
+import type { MetricQuery, QueryResult } from '../../warehouse/semantic/types';
+import type { DashboardDef, FilterKey, PanelDef } from '../defs';
+import { formatValue, t, timeLabel, type Lang } from '../i18n';
+import type { Category, ChartSpec, KpiTile, PanelData, SeriesSpec } from '../specs';
+
+const log = createLogger('dashboards');
+
+export interface Filters {
+  from: string;
+  to: string;
+  values: Partial<Record<FilterKey, string[]>>;
+}
+
+const ISO = /^\d{4}-\d{2}-\d{2}$/;
+const shiftYears = (iso: string, n: number) => `${Number(iso.slice(0, 4)) + n}${iso.slice(4)}`.replace(/-02-29$/, '-02-28');
+const monthStartMinus = (iso: string, months: number) => {
+  const d = new Date(`${iso.slice(0, 7)}-01T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() - months);
+  return d.toISOString().slice(0, 10);
+};
+
+/** The filters of a dashboard from the URL; the period defaults to the last twelve months. */
+export function parseFilters(params: Record<string, string | string[] | undefined>, def: DashboardDef, dataAsOf: string | null): Filters {
+  const one = (k: string) => (Array.isArray(params[k]) ? params[k]![0] : params[k]) as string | undefined;
+  const end = (dataAsOf ?? new Date().toISOString()).slice(0, 10);
+  const to = one('to') && ISO.test(one('to')!) ? one('to')! : end;
+  const from = one('from') && ISO.test(one('from')!) && one('from')! <= to ? one('from')! : monthStartMinus(to, 11);
+  const values: Filters['values'] = {};
+  for (const k of def.filters) {
+    const v = one(k);
+    if (v) values[k] = v.split('|').filter(Boolean).slice(0, 50);
+  }
+  return { from, to, values };
+}
+
+/** Code → label per dimension and language, cached per snapshot. */
+const labelCache = new Map<string, Record<string, string>>();
+export async function labels(reader: SnapshotReader, dim: string, lang: Lang): Promise<Record<string, string>> {
+  const key = `${reader.info()?.id}:${dim}:${lang}`;
+  let l = labelCache.get(key);
+  if (!l) {
+    l = await dimensionLabels(reader, dim, lang);
+    if (labelCache.size > 500) labelCache.clear();
+    labelCache.set(key, l);
+  }
+  return l;
+}
+
+/** The dimension the geographic panels show at the current drill level. */
+export const geoDimension = (f: Filters) => (f.values.office?.length || f.values.state?.length ? 'office' : 'state');
+
+function panelQuery(p: PanelDef, f: Filters, by: string[], extra: Record<string, string[]> = {}): MetricQuery {
+  const defs = p.metrics.map((m) => metric(m)!);
+  const filters: Record<string, string[]> = { ...(p.fixed ?? {}), ...extra };
+  for (const [k, v] of Object.entries(f.values)) {
+    // a panel does not filter itself by the dimension a click on it selects: it highlights instead
+    if (k === p.crossFilter && by.includes(k)) continue;
+    if (v?.length && defs.every((m) => k in m.dimensions) && !(k in filters)) filters[k] = v;
+  }
+  const from = p.trend ? monthStartMinus(f.to, 23) : f.from;
+  return { metrics: p.metrics, by, filters, from, to: f.to };
+}
+
+/** Which global filters a panel cannot apply (its metrics lack the dimension). */
+export function ignoredFilters(p: PanelDef, f: Filters): string[] {
+  const defs = p.metrics.map((m) => metric(m)!);
+  return Object.entries(f.values)
+    .filter(([k, v]) => v?.length && !defs.every((m) => k in m.dimensions))
+    .map(([k]) => k);
+}
+
+async function categoriesOf(reader: SnapshotReader, dim: string, codes: Array<string | number>, lang: Lang): Promise<Category[]> {
+  if (isTime(dim)) return codes.map((c) => ({ code: String(c), label: timeLabel(c, dim, lang) }));
+  const l = await labels(reader, dim, lang);
+  return codes.map((c) => ({ code: String(c), label: l[String(c)] ?? String(c) }));
+}
+
+/** All months from `from` to `to`, so time axes have no gaps. */
+function monthsBetween(from: string, to: string): string[] {
+  const out: string[] = [];
+  const d = new Date(`${from.slice(0, 7)}-01T00:00:00Z`);
+  const end = to.slice(0, 7);
+  while (d.toISOString().slice(0, 7) <= end && out.length < 400) {
+    out.push(d.toISOString().slice(0, 7));
+    d.setUTCMonth(d.getUTCMonth() + 1);
+  }
+  return out;
+}
+
+const metricLabel = (m: string, lang: Lang) => metric(m)!.label[lang];
+
+async function chartFor(reader: SnapshotReader, p: PanelDef, f: Filters, principal: Principal, lang: Lang): Promise<{ chart: ChartSpec; suppressed: number }> {
+  const run = (q: MetricQuery) => runQuery(reader, q, principal.access);
+  const by = p.by.map((d) => (d === 'geo' ? geoDimension(f) : d));
+  const first = metric(p.metrics[0]!)!;
+  const dimLabel = (d: string) => dimension(d)?.label[lang] ?? d;
+
+  if (p.kind === 'running') {
+    const year = Number(f.to.slice(0, 4));
+    const q = (y: number) => run({ ...panelQuery(p, f, ['month']), from: `${y}-01-01`, to: y === year ? f.to : `${y}-12-31` });
+    const [cur, prev] = await Promise.all([q(year), q(year - 1)]);
+    const months = Array.from({ length: 12 }, (_, i) => String(i + 1).padStart(2, '0'));
+    const cumulative = (r: QueryResult, y: number, cut: boolean) => {
+      const byMonth = new Map(r.rows.map((row) => [String(row[0]), row[1] as number | null]));
+      let sum = 0;
+      return months.map((mm) => {
+        if (cut && `${y}-${mm}` > f.to.slice(0, 7)) return null;
+        const v = byMonth.get(`${y}-${mm}`);
+        if (v === null) return null;
+        sum += v ?? 0;
+        return sum;
+      });
+    };
+    return {
+      chart: {
+        type: 'line',
+        categories: await categoriesOf(reader, 'month', months.map((mm) => `${year}-${mm}`), lang).then((c) => c.map((x) => ({ ...x, label: x.label.replace(/\s*\d{4}$/, '') }))),
+        series: [
+          { name: String(year), format: first.format, data: cumulative(cur, year, true) },
+          { name: `${year - 1} (${t(lang, 'previousYear')})`, format: first.format, data: cumulative(prev, year - 1, false) },
+        ],
+        categoryTitle: dimLabel('month'),
+      },
+      suppressed: cur.suppressed + prev.suppressed,
+    };
+  }
+
+  // the top categories of a second dimension (leading countries over time)
+  let extra: Record<string, string[]> = {};
+  if (p.top && by.length === 2 && isTime(by[0]!)) {
+    const lead = await run(panelQuery(p, f, [by[1]!]));
+    const top = [...lead.rows].sort((a, b) => Number(b[1] ?? 0) - Number(a[1] ?? 0)).slice(0, p.top).map((r) => String(r[0]));
+    extra = { [by[1]!]: top.length ? top : ['-'] };
+    if (!top.length) return { chart: { type: 'line', categories: [], series: [], categoryTitle: dimLabel(by[0]!) }, suppressed: 0 };
+  }
+  const q = panelQuery(p, f, by, extra);
+  const r = await run(q);
+  let rows = r.rows;
+  const type: ChartSpec['type'] = p.kind === 'map' ? 'map' : p.kind === 'stacked' ? 'stacked' : p.kind === 'line' ? 'line' : p.kind === 'hbar' || p.kind === 'league' ? 'hbar' : 'bar';
+
+  if (by.length === 1 || (by.length === 2 && p.metrics.length > 1)) {
+    if (p.top && !isTime(by[0]!)) rows = [...rows].sort((a, b) => Number(b[by.length] ?? -1) - Number(a[by.length] ?? -1)).slice(0, p.top);
+    let codes = rows.map((row) => row[0] as string | number);
+    if (isTime(by[0]!) && by[0] === 'month') codes = monthsBetween(q.from!, q.to!);
+    const index = new Map(rows.map((row) => [String(row[0]), row]));
+    return {
+      chart: {
+        type,
+        categories: await categoriesOf(reader, by[0]!, codes, lang),
+        series: p.metrics.map((m, i) => ({
+          name: metricLabel(m, lang),
+          format: metric(m)!.format,
+          data: codes.map((c) => {
+            const row = index.get(String(c));
+            return row ? (row[by.length + i] as number | null) : type === 'line' && metric(m)!.format !== 'count' ? null : 0;
+          }),
+        })),
+        clickDim: p.crossFilter ?? (by[0] === 'state' || by[0] === 'office' ? by[0] : undefined),
+        selected: p.crossFilter ? f.values[p.crossFilter]?.[0] : undefined,
+        categoryTitle: dimLabel(by[0]!),
+      },
+      suppressed: r.suppressed,
+    };
+  }
+
+  // two dimensions, one metric: categories from the first, a series per value of the second
+  const [d1, d2] = by as [string, string];
+  let codes1 = [...new Set(rows.map((row) => String(row[0])))];
+  if (d1 === 'month') codes1 = monthsBetween(q.from!, q.to!);
+  const order2 = [...new Set(rows.map((row) => String(row[1])))];
+  const cats1 = await categoriesOf(reader, d1, codes1, lang);
+  const cats2 = await categoriesOf(reader, d2, order2, lang);
+  const cell = new Map(rows.map((row) => [`${row[0]}|${row[1]}`, row[2] as number | null]));
+  const series: SeriesSpec[] = cats2.map((c2) => ({
+    name: c2.label,
+    format: first.format,
+    stack: type === 'stacked' ? 'total' : undefined,
+    data: codes1.map((c1) => (cell.has(`${c1}|${c2.code}`) ? cell.get(`${c1}|${c2.code}`)! : type === 'line' ? null : 0)),
+  }));
+  return {
+    chart: { type, categories: cats1, series, clickDim: p.crossFilter, selected: p.crossFilter ? f.values[p.crossFilter]?.[0] : undefined, categoryTitle: dimLabel(d1) },
+    suppressed: r.suppressed,
+  };
+}
+
+async function kpis(reader: SnapshotReader, p: PanelDef, f: Filters, principal: Principal, lang: Lang): Promise<{ tiles: KpiTile[]; suppressed: number }> {
+  const allowed = p.metrics.filter((m) => {
+    const d = metric(m)!;
+    return principal.access.domains[d.domain] !== undefined && (!principal.access.metricAllowed || principal.access.metricAllowed(m));
+  });
+  let suppressed = 0;
+  const values = new Map<string, { v: number | null; prev: number | null; spark: Array<number | null> }>();
+  // one query per metric: the global filters differ by metric (the office filter does not apply to courses)
+  await Promise.all(
+    allowed.map(async (m) => {
+      const one: PanelDef = { ...p, metrics: [m] };
+      const cur = await runQuery(reader, panelQuery(one, f, []), principal.access);
+      const prev = await runQuery(reader, { ...panelQuery(one, f, []), from: shiftYears(f.from, -1), to: shiftYears(f.to, -1) }, principal.access);
+      const spark = await runQuery(reader, { ...panelQuery({ ...one, trend: true }, f, ['month']) }, principal.access);
+      suppressed += cur.suppressed;
+      const months = monthsBetween(monthStartMinus(f.to, 23), f.to);
+      const byMonth = new Map(spark.rows.map((r) => [String(r[0]), r[1] as number | null]));
+      values.set(m, {
+        v: (cur.rows[0]?.[0] as number | null | undefined) ?? (metric(m)!.format === 'count' ? 0 : null),
+        prev: (prev.rows[0]?.[0] as number | null | undefined) ?? null,
+        spark: months.map((mm) => byMonth.get(mm) ?? (metric(m)!.format === 'count' ? 0 : null)),
+      });
+    }),
+  );
+  const tiles = p.metrics.map((m) => {
+    const d = metric(m)!;
+    const v = values.get(m);
+    const change = v && v.v !== null && v.prev ? ((v.v - v.prev) / Math.abs(v.prev)) * 100 : null;
+    return { metric: m, label: d.label[lang], format: d.format, value: v?.v ?? null, previous: v?.prev ?? null, changePct: change, spark: v?.spark ?? [], allowed: !!v };
+  });
+  return { tiles, suppressed };
+}
+
+export async function panelData(reader: SnapshotReader, p: PanelDef, f: Filters, principal: Principal, lang: Lang): Promise<PanelData> {
+  try {
+    if (p.kind === 'kpis') return { status: 'ok', kind: 'kpis', ...(await kpis(reader, p, f, principal, lang)) };
+    const { chart, suppressed } = await chartFor(reader, p, f, principal, lang);
+    const empty = chart.series.length === 0 || chart.series.every((s) => s.data.every((v) => v === 0 || v === null)) && suppressed === 0;
+    return { status: 'ok', kind: 'chart', chart, suppressed, empty, league: p.kind === 'league' };
+  } catch (e) {
+    if (isUserError(e)) return { status: (e as { httpStatus: number }).httpStatus === 403 ? 'forbidden' : 'error', message: e.message };
+    log.error(`panel ${p.id}: ${oneLine(e)}`, { stack: (e as Error).stack });
+    return { status: 'error', message: t(lang, 'errorTitle') };
+  }
+}
+
+export { formatValue };

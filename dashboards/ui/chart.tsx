@@ -1,0 +1,191 @@
+'use client';
+/**
+ * A chart panel: ECharts (only the parts used, SVG renderer, aria description and decal patterns
+ * on) with a toggle to an accessible table of the same numbers. Clicking a bar or a state filters
+ * the dashboard by it (through the URL). Suppressed cells show as "·".
+ */
+import { useEffect, useRef, useState } from 'react';
+import * as echarts from 'echarts/core';
+import { BarChart, LineChart, MapChart } from 'echarts/charts';
+import { AriaComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
+import { SVGRenderer } from 'echarts/renderers';
+import type { EChartsCoreOption } from 'echarts/core';
+import { formatValue, t, type Lang } from '../i18n';
+import type { ChartSpec } from '../specs';
+import { useFilterNavigation } from './navigation';
+
+echarts.use([BarChart, LineChart, MapChart, AriaComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, SVGRenderer]);
+
+// A palette with sufficient contrast on white, distinguishable for the common colour-vision deficiencies.
+const PALETTE = ['#1f5a96', '#d2691e', '#2e8540', '#8a3ffc', '#b0233b', '#0b7f86', '#6b5e00', '#5a5a5a', '#c1459b', '#3b7dd8'];
+
+let geoPromise: Promise<void> | undefined;
+function loadStates(): Promise<void> {
+  geoPromise ??= fetch('/api/geo/states')
+    .then((r) => r.json())
+    .then((geo) => echarts.registerMap('de-states', geo));
+  return geoPromise;
+}
+
+function buildOption(spec: ChartSpec, lang: Lang): EChartsCoreOption {
+  const fmt = (v: unknown, i = 0) => formatValue(typeof v === 'number' ? v : null, spec.series[i]?.format ?? 'count', lang);
+  const base = {
+    color: PALETTE,
+    animation: false,
+    aria: { enabled: true, decal: { show: true }, label: { enabled: true } },
+    tooltip: {
+      trigger: spec.type === 'map' ? 'item' : 'axis',
+      valueFormatter: (v: unknown) => fmt(v),
+    },
+  };
+  if (spec.type === 'map') {
+    const values = spec.series[0]?.data ?? [];
+    const max = Math.max(1, ...values.map((v) => v ?? 0));
+    return {
+      ...base,
+      tooltip: { trigger: 'item', formatter: (p: { name: string; value: number }) => `${spec.categories.find((c) => c.code === p.name)?.label ?? p.name}: ${fmt(p.value)}` },
+      visualMap: { min: 0, max, left: 0, bottom: 0, calculable: false, inRange: { color: ['#e8f0f8', '#1f5a96'] }, text: [fmt(max), '0'], itemHeight: 90 },
+      series: [
+        {
+          type: 'map',
+          map: 'de-states',
+          nameProperty: 'ags',
+          roam: false,
+          selectedMode: 'single',
+          label: { show: false, formatter: (p: { name: string }) => spec.categories.find((c) => c.code === p.name)?.label ?? p.name },
+          emphasis: { label: { show: true, formatter: (p: { name: string }) => spec.categories.find((c) => c.code === p.name)?.label ?? p.name } },
+          select: { label: { show: true, formatter: (p: { name: string }) => spec.categories.find((c) => c.code === p.name)?.label ?? p.name }, itemStyle: { areaColor: '#ffbf47' } },
+          data: spec.categories.map((c, i) => ({ name: c.code, value: values[i], selected: spec.selected === c.code })),
+        },
+      ],
+    };
+  }
+  const horizontal = spec.type === 'hbar';
+  const categoryAxis = {
+    type: 'category',
+    data: spec.categories.map((c) => c.label),
+    axisLabel: horizontal ? { width: 150, overflow: 'truncate' } : { hideOverlap: true },
+    inverse: horizontal,
+  };
+  const valueAxis = { type: 'value', axisLabel: { formatter: (v: number) => fmt(v) } };
+  return {
+    ...base,
+    legend: spec.series.length > 1 ? { top: 0, type: 'scroll' } : undefined,
+    grid: { left: 8, right: 16, top: spec.series.length > 1 ? 32 : 12, bottom: 8, containLabel: true },
+    xAxis: horizontal ? valueAxis : categoryAxis,
+    yAxis: horizontal ? categoryAxis : valueAxis,
+    series: spec.series.map((s) => ({
+      type: spec.type === 'line' ? 'line' : 'bar',
+      name: s.name,
+      stack: s.stack,
+      data: s.data,
+      connectNulls: false,
+      showSymbol: spec.categories.length < 40,
+      emphasis: { focus: 'series' },
+      itemStyle: spec.selected
+        ? { opacity: 1 }
+        : undefined,
+    })),
+  };
+}
+
+export function Chart({ spec, lang, title }: { spec: ChartSpec; lang: Lang; title: string }) {
+  const el = useRef<HTMLDivElement>(null);
+  const [table, setTable] = useState(false);
+  const { setFilter, pending } = useFilterNavigation();
+
+  useEffect(() => {
+    if (table || !el.current) return;
+    let chart: echarts.ECharts | undefined;
+    let disposed = false;
+    const draw = async () => {
+      if (spec.type === 'map') await loadStates();
+      if (disposed || !el.current) return;
+      chart = echarts.init(el.current, undefined, { renderer: 'svg', locale: lang === 'de' ? 'DE' : 'EN' });
+      chart.setOption(buildOption(spec, lang));
+      if (spec.clickDim) {
+        chart.on('click', (p: { dataIndex?: number; name?: string }) => {
+          const code = spec.type === 'map' ? p.name : p.dataIndex !== undefined ? spec.categories[p.dataIndex]?.code : undefined;
+          if (code) setFilter(spec.clickDim!, code === spec.selected ? undefined : code);
+        });
+      }
+      el.current.setAttribute('data-rendered', 'true');
+    };
+    void draw();
+    const resize = () => chart?.resize();
+    window.addEventListener('resize', resize);
+    return () => {
+      disposed = true;
+      window.removeEventListener('resize', resize);
+      chart?.dispose();
+    };
+  }, [spec, lang, table, setFilter]);
+
+  return (
+    <div className="chart" aria-busy={pending}>
+      <div className="chart-tools">
+        <button type="button" className="link-button" aria-pressed={table} onClick={() => setTable((x) => !x)}>
+          {table ? t(lang, 'showChart') : t(lang, 'showTable')}
+        </button>
+      </div>
+      {table ? (
+        <DataTable spec={spec} lang={lang} title={title} />
+      ) : (
+        <div ref={el} className={spec.type === 'map' ? 'chart-canvas chart-map' : 'chart-canvas'} role="img" aria-label={`${title}: ${t(lang, 'showTable')} …`} />
+      )}
+      {spec.clickDim && spec.categories.length > 0 && !table ? (
+        <CategoryButtons spec={spec} lang={lang} onPick={(code) => setFilter(spec.clickDim!, code === spec.selected ? undefined : code)} />
+      ) : null}
+    </div>
+  );
+}
+
+/** Keyboard and screen-reader access to the click-to-filter of a chart. */
+function CategoryButtons({ spec, lang, onPick }: { spec: ChartSpec; lang: Lang; onPick: (code: string) => void }) {
+  return (
+    <details className="chart-pick">
+      <summary>{lang === 'de' ? 'Danach filtern …' : 'Filter by …'}</summary>
+      <ul>
+        {spec.categories.slice(0, 40).map((c) => (
+          <li key={c.code}>
+            <button type="button" className="link-button" aria-pressed={spec.selected === c.code} onClick={() => onPick(c.code)}>
+              {c.label}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+export function DataTable({ spec, lang, title }: { spec: ChartSpec; lang: Lang; title: string }) {
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={title}>
+      <table className="data">
+        <caption className="visually-hidden">{title}</caption>
+        <thead>
+          <tr>
+            <th scope="col">{spec.categoryTitle}</th>
+            {spec.series.map((s) => (
+              <th scope="col" key={s.name} className="num">
+                {s.name}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {spec.categories.map((c, i) => (
+            <tr key={c.code}>
+              <th scope="row">{c.label}</th>
+              {spec.series.map((s) => (
+                <td key={s.name} className="num">
+                  {formatValue(s.data[i], s.format, lang)}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

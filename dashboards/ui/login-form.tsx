@@ -1,0 +1,46 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import { useId, useState } from 'react';
+import { t, type Lang } from '../i18n';
+
+export function LoginForm({ lang, next }: { lang: Lang; next: string }) {
+  const router = useRouter();
+  const id = useId();
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const submit = async (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    setBusy(true);
+    setError('');
+    const form = new FormData(e.currentTarget);
+    const r = await fetch('/api/session', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: form.get('username'), password: form.get('password') }),
+    });
+    if (r.ok) {
+      router.push(next.startsWith('/') && !next.startsWith('//') ? next : '/');
+      router.refresh();
+      return;
+    }
+    const body = (await r.json().catch(() => ({}))) as { error?: string };
+    setError(body.error ?? t(lang, 'loginFailed'));
+    setBusy(false);
+  };
+  return (
+    <form className="login-form" onSubmit={submit} aria-describedby={error ? `${id}-error` : undefined}>
+      <label htmlFor={`${id}-user`}>{t(lang, 'username')}</label>
+      <input id={`${id}-user`} name="username" autoComplete="username" required autoFocus />
+      <label htmlFor={`${id}-pass`}>{t(lang, 'password')}</label>
+      <input id={`${id}-pass`} name="password" type="password" autoComplete="current-password" required />
+      {error ? (
+        <p id={`${id}-error`} className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <button type="submit" className="button-primary" disabled={busy}>
+        {t(lang, 'login')}
+      </button>
+    </form>
+  );
+}
