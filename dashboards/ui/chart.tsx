@@ -95,13 +95,18 @@ export function Chart({ spec, lang, title }: { spec: ChartSpec; lang: Lang; titl
   const { setFilter, pending } = useFilterNavigation();
 
   useEffect(() => {
-    if (table || !el.current) return;
+    const node = el.current;
+    if (table || !node) return;
     let chart: echarts.ECharts | undefined;
     let disposed = false;
+    let drawing = false;
+    // draw once the element has a size (layout can still be settling on tablets), then follow resizes
     const draw = async () => {
+      if (drawing || chart || node.clientWidth === 0 || node.clientHeight === 0) return;
+      drawing = true;
       if (spec.type === 'map') await loadStates();
-      if (disposed || !el.current) return;
-      chart = echarts.init(el.current, undefined, { renderer: 'svg', locale: lang === 'de' ? 'DE' : 'EN' });
+      if (disposed) return;
+      chart = echarts.init(node, undefined, { renderer: 'svg', locale: lang === 'de' ? 'DE' : 'EN' });
       chart.setOption(buildOption(spec, lang));
       if (spec.clickDim) {
         chart.on('click', (p: { dataIndex?: number; name?: string }) => {
@@ -109,14 +114,18 @@ export function Chart({ spec, lang, title }: { spec: ChartSpec; lang: Lang; titl
           if (code) setFilter(spec.clickDim!, code === spec.selected ? undefined : code);
         });
       }
-      el.current.setAttribute('data-rendered', 'true');
+      node.setAttribute('data-rendered', 'true');
     };
+    const observer = new ResizeObserver(() => {
+      if (disposed) return;
+      if (chart) chart.resize();
+      else void draw();
+    });
+    observer.observe(node);
     void draw();
-    const resize = () => chart?.resize();
-    window.addEventListener('resize', resize);
     return () => {
       disposed = true;
-      window.removeEventListener('resize', resize);
+      observer.disconnect();
       chart?.dispose();
     };
   }, [spec, lang, table, setFilter]);

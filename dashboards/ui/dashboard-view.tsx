@@ -17,7 +17,9 @@ async function PanelLoader({ def, index, filters, principal, lang }: { def: Dash
   const p = def.panels[index]!;
   const data = await panelData(services().reader, p, filters, principal, lang);
   const ignored = await Promise.all(ignoredFilters(p, filters).map(async (k) => filterLabel(k as never, lang)));
-  return <PanelFrame id={p.id} title={p.title[lang]} data={data} lang={lang} span={p.span ?? 1} ignored={ignored} note={p.note?.[lang]} suppressBelow={principal.access.suppressBelow} />;
+  return (
+    <PanelFrame id={p.id} title={p.title[lang]} data={data} lang={lang} span={p.span ?? 1} ignored={ignored} note={p.note?.[lang]} suppressBelow={principal.access.suppressBelow} filterKey={JSON.stringify(filters)} />
+  );
 }
 
 export async function DashboardView({ def, searchParams, principal, lang }: { def: DashboardDef; searchParams: Record<string, string | string[] | undefined>; principal: Principal; lang: Lang }) {

@@ -69,10 +69,10 @@ function PanelBody({ data, lang, title }: { data: PanelData; lang: Lang; title: 
   return <Chart spec={data.chart} lang={lang} title={title} />;
 }
 
-export function PanelFrame(props: { id: string; title: string; data: PanelData; lang: Lang; span: number; ignored: string[]; note?: string; suppressBelow: number }) {
-  const { id, title, data, lang, span, ignored, note, suppressBelow } = props;
+export function PanelFrame(props: { id: string; title: string; data: PanelData; lang: Lang; span: number; ignored: string[]; note?: string; suppressBelow: number; filterKey: string }) {
+  const { id, title, data, lang, span, ignored, note, suppressBelow, filterKey } = props;
   return (
-    <section className={`panel span-${span}`} aria-labelledby={`panel-${id}`} data-panel={id} data-status={data.status}>
+    <section className={`panel span-${span}`} aria-labelledby={`panel-${id}`} data-panel={id} data-status={data.status} data-filters={filterKey}>
       <h2 id={`panel-${id}`}>{title}</h2>
       {note ? <p className="panel-note">{note}</p> : null}
       <PanelBody data={data} lang={lang} title={title} />
