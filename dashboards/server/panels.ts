@@ -10,7 +10,7 @@ import type { Principal } from '../../roles/access';
 import type { SnapshotReader } from '../../warehouse/snapshots';
 import { dimension, isTime } from '../../warehouse/semantic/dimensions';
 import { metric } from '../../warehouse/semantic/metrics';
-import { dimensionLabels, runQuery } from '../../warehouse/semantic/query';
+import { cachedLabels, runQuery } from '../../warehouse/semantic/query';
 import type { MetricQuery, QueryResult } from '../../warehouse/semantic/types';
 import type { DashboardDef, FilterKey, PanelDef } from '../defs';
 import { formatValue, t, timeLabel, type Lang } from '../i18n';
@@ -47,17 +47,7 @@ export function parseFilters(params: Record<string, string | string[] | undefine
 }
 
 /** Code → label per dimension and language, cached per snapshot. */
-const labelCache = new Map<string, Record<string, string>>();
-export async function labels(reader: SnapshotReader, dim: string, lang: Lang): Promise<Record<string, string>> {
-  const key = `${reader.info()?.id}:${dim}:${lang}`;
-  let l = labelCache.get(key);
-  if (!l) {
-    l = await dimensionLabels(reader, dim, lang);
-    if (labelCache.size > 500) labelCache.clear();
-    labelCache.set(key, l);
-  }
-  return l;
-}
+export const labels = cachedLabels;
 
 /** The dimension the geographic panels show at the current drill level. */
 export const geoDimension = (f: Filters) => (f.values.office?.length || f.values.state?.length ? 'office' : 'state');

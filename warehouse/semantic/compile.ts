@@ -13,12 +13,11 @@ import { baseMetrics, type MetricDef } from './metrics';
 import { ROLLUPS, type RollupDef } from './rollups';
 import { CONDITION_FIELDS, type MetricQuery, type RowCondition } from './types';
 
-export interface CompiledGroup {
-  /** The base metrics this SQL computes, as columns m_<name> (value) and n_<name> (count of rows). */
+export interface GroupPlan {
+  /** The base metrics this query computes, as columns m_<name> (value) and n_<name> (count of rows), beside d0 … dn. */
   metrics: MetricDef[];
-  sql: string;
-  parameters: readonly unknown[];
-  /** Which table answered: the fact or a rollup. */
+  query: RawBuilder<unknown>;
+  /** Which table answers: the fact or a rollup. */
   source: string;
 }
 
@@ -139,8 +138,8 @@ function pickRollup(group: MetricDef[], q: MetricQuery, restriction: RowConditio
   );
 }
 
-/** One SQL per (fact, date) group of the base metrics of `metrics`. */
-export function compileAggregates(q: MetricQuery, metrics: MetricDef[], restriction: (m: MetricDef) => RowCondition, useRollups = true): CompiledGroup[] {
+/** One query per (fact, date) group of the base metrics of `metrics`. */
+export function planAggregates(q: MetricQuery, metrics: MetricDef[], restriction: (m: MetricDef) => RowCondition, useRollups = true): GroupPlan[] {
   const groups = new Map<string, MetricDef[]>();
   for (const m of metrics.flatMap(baseMetrics)) {
     const key = `${m.fact}|${m.date}`;
@@ -148,7 +147,7 @@ export function compileAggregates(q: MetricQuery, metrics: MetricDef[], restrict
     if (!g.some((x) => x.name === m.name)) g.push(m);
     groups.set(key, g);
   }
-  const out: CompiledGroup[] = [];
+  const out: GroupPlan[] = [];
   for (const group of groups.values()) {
     const first = group[0]!;
     const rowRestriction = restriction(first);
@@ -170,8 +169,8 @@ export function compileAggregates(q: MetricQuery, metrics: MetricDef[], restrict
     ];
     const select = [...dims, ...group.flatMap((m) => aggregates(m, rollup))];
     const groupBy = q.by.length ? sql`GROUP BY ${sql.join(q.by.map((_, i) => sql.ref(`d${i}`)))}` : sql``;
-    const compiled = sql`SELECT ${sql.join(select)} FROM ${raw(rollup ? rollup.table : first.fact)} ${where(conds)} ${groupBy}`.compile(compiler);
-    out.push({ metrics: group, sql: compiled.sql, parameters: compiled.parameters, source: rollup ? rollup.table : first.fact });
+    const query = sql`SELECT ${sql.join(select)} FROM ${raw(rollup ? rollup.table : first.fact)} ${where(conds)} ${groupBy}`;
+    out.push({ metrics: group, query, source: rollup ? rollup.table : first.fact });
   }
   return out;
 }
@@ -184,7 +183,7 @@ const PERIOD_STEP: Record<TimeDimension, string> = { day: '1 day', month: '1 mon
  * or before it. With a time dimension, the reference day is the end of each period (the last one
  * cut at --to); without, it is --to. Stage and age of a case are taken on the reference day.
  */
-export function compilePending(q: MetricQuery, m: MetricDef, restriction: RowCondition, referenceDay: string): CompiledGroup {
+export function planPending(q: MetricQuery, m: MetricDef, restriction: RowCondition, referenceDay: string): GroupPlan {
   const timeDims = q.by.filter(isTime);
   if (timeDims.length > 1) throw new UserError('The metric "pending" takes at most one time dimension.');
   const grain = timeDims[0];
@@ -208,8 +207,8 @@ export function compilePending(q: MetricQuery, m: MetricDef, restriction: RowCon
     for (const d of q.by) if (!columns[d]) throw new UserError(`The dimension "${d}" does not apply to the metric "pending".`);
     const conds = [sql`received_on <= ${day}`, sql`(decided_on IS NULL OR decided_on > ${day})`, ...filterConds(columns)];
     const groupBy = q.by.length ? sql`GROUP BY ${sql.join(q.by.map((_, i) => sql.ref(`d${i}`)))}` : sql``;
-    const c = sql`SELECT ${sql.join([...dims, sql`CAST(count(*) AS DOUBLE) AS m_pending`, sql`count(*) AS n_pending`])} FROM fact_application ${where(conds)} ${groupBy}`.compile(compiler);
-    return { metrics: [m], sql: c.sql, parameters: c.parameters, source: 'fact_application' };
+    const query = sql`SELECT ${sql.join([...dims, sql`CAST(count(*) AS DOUBLE) AS m_pending`, sql`count(*) AS n_pending`])} FROM fact_application ${where(conds)} ${groupBy}`;
+    return { metrics: [m], query, source: 'fact_application' };
   }
 
   if (q.by.includes('pending_age')) throw new UserError('The dimension "pending_age" cannot be combined with a time dimension.');
@@ -240,7 +239,7 @@ export function compilePending(q: MetricQuery, m: MetricDef, restriction: RowCon
   const fromDay = q.from ? sql`CAST(${q.from} AS DATE)` : sql`(SELECT min(received_on) FROM fact_application)`;
   const part = keys.length ? sql`PARTITION BY ${sql.join(keys)}` : sql``;
   const groupsJoin = keys.map((k) => sql`grid.${k} = cum.${k}`);
-  const c = sql`
+  const query = sql`
     WITH ev AS (${events}),
     per AS (SELECT ${sql.join([...keys, sql.ref('p'), sql`sum(n) AS delta`])} FROM ev GROUP BY ALL),
     cum AS (SELECT ${sql.join([...keys, sql.ref('p'), sql`sum(delta) OVER (${part} ORDER BY p) AS stock`])} FROM per),
@@ -256,6 +255,68 @@ export function compilePending(q: MetricQuery, m: MetricDef, restriction: RowCon
      ${where([
        sql`coalesce(cum.stock, 0) <> 0`,
        ...Object.entries(q.filters).filter(([d]) => isTime(d)).map(([d, v]) => filterSql(d, v, m, 'grid.p', cols)),
-     ])}`.compile(compiler);
-  return { metrics: [m], sql: c.sql, parameters: c.parameters, source: 'fact_application' };
+     ])}`;
+  return { metrics: [m], query, source: 'fact_application' };
+}
+
+export interface AnswerOptions {
+  /** metric name → whether disclosure control applies to it for this user */
+  protect: (m: MetricDef) => boolean;
+  suppressBelow: number;
+  orderBy?: boolean;
+  limit?: number;
+}
+
+/**
+ * The whole answer as one statement: the groups joined on their dimensions, rates computed, and
+ * disclosure control applied — so JSON answers, streamed CSV and Parquet exports all run exactly
+ * the same SQL. Columns: d0 … dn, one per requested metric (named m0 … mk), and __suppressed (the
+ * number of cells of the row withheld).
+ */
+export function compileAnswer(q: MetricQuery, defs: MetricDef[], plans: GroupPlan[], opts: AnswerOptions): { sql: string; parameters: readonly unknown[] } {
+  const dimRefs = q.by.map((_, i) => sql.ref(`d${i}`));
+  const keys = dimRefs.length
+    ? sql.join(plans.map((_, gi) => sql`SELECT ${sql.join(dimRefs)} FROM ${sql.ref(`g${gi}`)}`), raw(' UNION '))
+    : sql`SELECT 1 AS one`;
+  const joins = plans.map((_, gi) =>
+    dimRefs.length
+      ? sql`LEFT JOIN ${sql.ref(`g${gi}`)} ON ${sql.join(q.by.map((__, i) => sql`${sql.ref(`g${gi}.d${i}`)} IS NOT DISTINCT FROM ${sql.ref(`k.d${i}`)}`), raw(' AND '))}`
+      : sql`CROSS JOIN ${sql.ref(`g${gi}`)}`,
+  );
+  const groupOf = (name: string) => {
+    const gi = plans.findIndex((p) => p.metrics.some((m) => m.name === name));
+    if (gi < 0) throw new Error(`no group computes ${name}`);
+    return gi;
+  };
+  const col = (name: string, kind: 'm' | 'n') => sql.ref(`g${groupOf(name)}.${kind}_${name}`);
+  const small = (n: RawBuilder<unknown>) => sql`(${n} >= 1 AND ${n} < ${raw(String(opts.suppressBelow))})`;
+  const cells: Array<{ value: RawBuilder<unknown>; hidden: RawBuilder<unknown> }> = defs.map((m) => {
+    const protect = m.suppress && opts.protect(m);
+    const meas = m.measure;
+    let value: RawBuilder<unknown>;
+    let n: RawBuilder<unknown>;
+    if (meas.kind === 'ratio') {
+      const num = sql`coalesce(${col(meas.numerator, 'm')}, 0)`;
+      n = sql`coalesce(${col(meas.denominator, 'm')}, 0)`;
+      value = sql`CASE WHEN ${n} = 0 THEN NULL ELSE round(${num} / ${n} * 100, 4) END`;
+    } else if (meas.kind === 'avg' || meas.kind === 'median') {
+      n = sql`coalesce(${col(m.name, 'n')}, 0)`;
+      value = sql`round(${col(m.name, 'm')}, 4)`;
+    } else {
+      value = m.format === 'count' ? sql`CAST(round(coalesce(${col(m.name, 'm')}, 0)) AS BIGINT)` : sql`round(coalesce(${col(m.name, 'm')}, 0), ${raw(m.format === 'eur' ? '2' : '4')})`;
+      n = value;
+    }
+    const hidden = protect ? sql`(${value} IS NOT NULL AND ${small(n)})` : sql`FALSE`;
+    return { value: sql`CASE WHEN ${hidden} THEN NULL ELSE ${value} END`, hidden };
+  });
+  const select = [
+    ...q.by.map((_, i) => sql`${sql.ref(`k.d${i}`)} AS ${sql.ref(`d${i}`)}`),
+    ...cells.map((c, i) => sql`${c.value} AS ${sql.ref(`m${i}`)}`),
+    sql`(${cells.length ? sql.join(cells.map((c) => sql`CASE WHEN ${c.hidden} THEN 1 ELSE 0 END`), raw(' + ')) : sql`0`}) AS __suppressed`,
+  ];
+  const ctes = plans.map((p, gi) => sql`${sql.ref(`g${gi}`)} AS (${p.query})`);
+  const order = opts.orderBy && dimRefs.length ? sql`ORDER BY ${sql.join(q.by.map((_, i) => sql.ref(`d${i}`)))}` : sql``;
+  const limit = opts.limit ? sql`LIMIT ${raw(String(opts.limit))}` : sql``;
+  const c = sql`WITH ${sql.join(ctes)}, k AS (${keys}) SELECT ${sql.join(select)} FROM k ${sql.join(joins, raw(' '))} ${order} ${limit}`.compile(compiler);
+  return { sql: c.sql, parameters: c.parameters };
 }

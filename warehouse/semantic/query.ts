@@ -7,9 +7,9 @@
 import { isIsoDate } from '../../platform/dates';
 import { UserError } from '../../platform/errors';
 import type { Duck } from '../duckdb';
-import type { SnapshotReader } from '../snapshots';
+import type { SnapshotInfo, SnapshotReader } from '../snapshots';
 import { DIMENSIONS, TIME_PATTERN, dimension, isTime, type Lang } from './dimensions';
-import { compileAggregates, compilePending, type CompiledGroup } from './compile';
+import { compileAnswer, planAggregates, planPending, type GroupPlan } from './compile';
 import { metric, type Domain, type MetricDef } from './metrics';
 import type { Access, MetricQuery, QueryResult, RowCondition } from './types';
 
@@ -97,82 +97,60 @@ function restrictionFor(access: Access, m: MetricDef): RowCondition {
   return c;
 }
 
-type Key = string;
-const round = (v: number, digits: number) => Math.round(v * 10 ** digits) / 10 ** digits;
-
 export interface QueryOptions {
   useRollups?: boolean;
   maxRows?: number;
 }
 
-export async function runQuery(reader: SnapshotReader, q: MetricQuery, access: Access, opts: QueryOptions = {}): Promise<QueryResult> {
+export interface PlannedQuery {
+  defs: MetricDef[];
+  sql: string;
+  parameters: readonly unknown[];
+  /** Output columns in order: the dimensions, then the metrics (SQL names d0…, m0…). */
+  columns: string[];
+}
+
+/**
+ * Validates a question against the snapshot and the user's rights and compiles its answer: one
+ * statement, rights ANDed in before aggregation, disclosure control after. Everything that
+ * answers questions — JSON, CSV streams, Parquet — runs this statement.
+ */
+export async function planQuery(duck: Duck, info: SnapshotInfo, q: MetricQuery, access: Access, opts: QueryOptions & { orderBy?: boolean; limit?: number } = {}): Promise<PlannedQuery> {
   const defs = validateQuery(q);
   for (const m of defs) restrictionFor(access, m);
+  for (const [d, values] of Object.entries(q.filters)) {
+    const allowed = await allowedValues(duck, info.id, d);
+    if (!allowed) continue;
+    for (const v of values) if (!allowed.has(v)) throw new UserError(`Unknown value "${clip(v)}" for the filter "${d}".`);
+  }
+  const referenceDay = (info.dataAsOf ?? new Date().toISOString()).slice(0, 10);
+  const plans: GroupPlan[] = [
+    ...planAggregates(q, defs.filter((m) => m.measure.kind !== 'pending'), (m) => restrictionFor(access, m), opts.useRollups ?? true),
+    ...defs.filter((m) => m.measure.kind === 'pending').map((m) => planPending(q, m, restrictionFor(access, m), referenceDay)),
+  ];
+  const c = compileAnswer(q, defs, plans, {
+    protect: (m) => !access.unsuppressed[m.domain],
+    suppressBelow: access.suppressBelow,
+    orderBy: opts.orderBy,
+    limit: opts.limit,
+  });
+  return { defs, sql: c.sql, parameters: c.parameters, columns: [...q.by, ...q.metrics] };
+}
+
+export async function runQuery(reader: SnapshotReader, q: MetricQuery, access: Access, opts: QueryOptions = {}): Promise<QueryResult> {
+  const maxRows = opts.maxRows ?? LIMITS.rows;
   return reader.use(async (duck, info) => {
-    for (const [d, values] of Object.entries(q.filters)) {
-      const allowed = await allowedValues(duck, info.id, d);
-      if (!allowed) continue;
-      for (const v of values) if (!allowed.has(v)) throw new UserError(`Unknown value "${clip(v)}" for the filter "${d}".`);
+    const plan = await planQuery(duck, info, q, access, { ...opts, limit: maxRows + 1 });
+    const t = await duck.table(plan.sql, plan.parameters);
+    if (t.rows.length > maxRows) {
+      throw new UserError(`The answer would have more than ${maxRows.toLocaleString('en-US')} rows; narrow the period or use fewer dimensions.`);
     }
-    const referenceDay = (info.dataAsOf ?? new Date().toISOString()).slice(0, 10);
-    const groups: CompiledGroup[] = [
-      ...compileAggregates(q, defs.filter((m) => m.measure.kind !== 'pending'), (m) => restrictionFor(access, m), opts.useRollups ?? true),
-      ...defs.filter((m) => m.measure.kind === 'pending').map((m) => compilePending(q, m, restrictionFor(access, m), referenceDay)),
-    ];
-    const maxRows = opts.maxRows ?? LIMITS.rows;
-    const results = await Promise.all(
-      groups.map(async (g) => {
-        const t = await duck.table(`${g.sql} LIMIT ${maxRows + 1}`, g.parameters);
-        if (t.rows.length > maxRows) {
-          throw new UserError(`The answer would have more than ${maxRows.toLocaleString('en-US')} rows; narrow the period or use fewer dimensions.`);
-        }
-        return { g, t };
-      }),
-    );
-    // merge the groups by their dimension values
-    const rows = new Map<Key, { dims: Array<string | number | null>; values: Map<string, { v: number | null; n: number }> }>();
-    for (const { g, t } of results) {
-      const idx = (name: string) => t.columns.indexOf(name);
-      for (const r of t.rows) {
-        const dims = q.by.map((_, i) => r[idx(`d${i}`)] as string | number | null);
-        const key = JSON.stringify(dims);
-        let row = rows.get(key);
-        if (!row) rows.set(key, (row = { dims, values: new Map() }));
-        for (const m of g.metrics) {
-          row.values.set(m.name, { v: r[idx(`m_${m.name}`)] as number | null, n: Number(r[idx(`n_${m.name}`)] ?? 0) });
-        }
-      }
-    }
-    const suppressBelow = access.suppressBelow;
+    const sup = t.columns.indexOf('__suppressed');
     let suppressed = 0;
-    const out: Array<Array<string | number | null>> = [];
-    for (const row of rows.values()) {
-      const cells: Array<number | null> = [];
-      for (const m of defs) {
-        const protect = m.suppress && !access.unsuppressed[m.domain];
-        const small = (n: number) => protect && n >= 1 && n < suppressBelow;
-        let v: number | null;
-        let hidden: boolean;
-        if (m.measure.kind === 'ratio') {
-          const num = row.values.get(m.measure.numerator);
-          const den = row.values.get(m.measure.denominator);
-          const d = den?.v ?? 0;
-          v = d ? round(((num?.v ?? 0) / d) * 100, 4) : null;
-          hidden = v !== null && small(den?.v ?? 0);
-        } else {
-          const cell = row.values.get(m.name);
-          const base = cell?.v ?? (m.measure.kind === 'count' || m.measure.kind === 'sum' || m.measure.kind === 'pending' ? 0 : null);
-          v = base === null ? null : m.format === 'count' ? Math.round(base) : round(base, m.format === 'eur' ? 2 : 4);
-          hidden = v !== null && small(m.measure.kind === 'avg' || m.measure.kind === 'median' ? (cell?.n ?? 0) : Math.round(v));
-        }
-        if (hidden) {
-          suppressed++;
-          v = null;
-        }
-        cells.push(v);
-      }
-      out.push([...row.dims, ...cells]);
-    }
+    const out = t.rows.map((r) => {
+      suppressed += Number(r[sup] ?? 0);
+      return r.slice(0, q.by.length + q.metrics.length) as Array<string | number | null>;
+    });
     // chronological for time, code-list order for codes
     const orders = await Promise.all(q.by.map((d) => allowedValues(duck, info.id, d)));
     const rank = (i: number, v: string | number | null | undefined) => {
@@ -188,8 +166,21 @@ export async function runQuery(reader: SnapshotReader, q: MetricQuery, access: A
       }
       return 0;
     });
-    return { columns: [...q.by, ...q.metrics], rows: out, suppressed, dataAsOf: info.dataAsOf, snapshot: info.id };
+    return { columns: plan.columns, rows: out, suppressed, dataAsOf: info.dataAsOf, snapshot: info.id };
   });
+}
+
+/** dimensionLabels, cached per snapshot (labels change only with a new snapshot). */
+const labelCache = new Map<string, Record<string, string>>();
+export async function cachedLabels(reader: SnapshotReader, dim: string, lang: Lang): Promise<Record<string, string>> {
+  const key = `${reader.info()?.id}:${dim}:${lang}`;
+  let l = labelCache.get(key);
+  if (!l) {
+    l = await dimensionLabels(reader, dim, lang);
+    if (labelCache.size > 500) labelCache.clear();
+    labelCache.set(key, l);
+  }
+  return l;
 }
 
 /** Code → label for the values of a dimension in the current snapshot (for the UI, never for answers). */
