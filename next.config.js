@@ -11,6 +11,8 @@ const nextConfig = {
     'pg-copy-streams',
     'exceljs',
     'pdfkit',
+    'svg-to-pdfkit',
+    'apache-arrow',
   ],
   poweredByHeader: false,
   reactStrictMode: true,

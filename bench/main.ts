@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- --quick] [-- --profile national|demo] [-- --only fixtures,…]`: measures FIS
+ * `npm run bench [-- --quick] [-- --profile national|demo] [-- --only fixtures,exports]`: measures FIS
  * side by side in one run and prints medians and ratios next to the targets of DESIGN §7.
  */
 import { parseArgs } from 'node:util';
+import { benchExports } from './exports';
 import { benchFixtures } from './fixtures';
 import { runBench } from './harness';
 
@@ -19,4 +20,7 @@ if (profile !== 'national' && profile !== 'demo') {
   process.exit(2);
 }
 
-await runBench({ profile, quick: values.quick ?? false, only: values.only }, [['fixtures', benchFixtures]]);
+await runBench({ profile, quick: values.quick ?? false, only: values.only }, [
+  ['fixtures', benchFixtures],
+  ['exports', benchExports],
+]);

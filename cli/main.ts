@@ -7,6 +7,7 @@ import { registerDemo } from './commands/demo';
 import { registerEtl } from './commands/etl';
 import { registerFixtures } from './commands/fixtures';
 import { registerQuery } from './commands/query';
+import { registerReport } from './commands/report';
 import { fail } from './run';
 
 const program = new Command('fis')
@@ -41,6 +42,7 @@ registerQuery(program, async (username) => {
     await app.close();
   }
 });
+registerReport(program);
 registerDemo(program);
 
 try {

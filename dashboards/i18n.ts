@@ -59,6 +59,29 @@ const T = {
   mapAttribution: { de: '© GeoBasis-DE / BKG 2018 (Daten verändert), dl-de/by-2-0', en: '© GeoBasis-DE / BKG 2018 (data changed), dl-de/by-2-0' },
   export: { de: 'Export', en: 'Export' },
   rows: { de: 'Zeilen', en: 'rows' },
+  exportAs: { de: 'Exportieren als', en: 'Export as' },
+  exportPanel: { de: 'Daten exportieren', en: 'Export data' },
+  csvPlain: { de: 'CSV (UTF-8)', en: 'CSV (UTF-8)' },
+  csvExcel: { de: 'CSV für Excel (Semikolon)', en: 'CSV for German Excel (semicolon)' },
+  xlsx: { de: 'Excel (XLSX)', en: 'Excel (XLSX)' },
+  pdf: { de: 'PDF', en: 'PDF' },
+  parquet: { de: 'Parquet', en: 'Parquet' },
+  page: { de: 'Seite {n} von {total}', en: 'Page {n} of {total}' },
+  part: { de: 'Spaltenblock {n} von {total}', en: 'Column block {n} of {total}' },
+  level: { de: 'Ebene', en: 'Level' },
+  levelRow: { de: 'Zeile', en: 'row' },
+  levelSubtotal: { de: 'Zwischensumme', en: 'subtotal' },
+  levelTotal: { de: 'Gesamt', en: 'total' },
+  code: { de: 'Schlüssel', en: 'code' },
+  sortedBy: { de: 'Sortiert nach {col}', en: 'Sorted by {col}' },
+  sortReset: { de: 'Ursprüngliche Reihenfolge', en: 'Original order' },
+  sortHint: { de: 'Spaltenkopf anklicken, um zu sortieren.', en: 'Click a column heading to sort.' },
+  suppressedCount: { de: '{n} Werte nicht ausgewiesen.', en: '{n} values withheld.' },
+  reportChart: { de: 'Diagramm', en: 'Chart' },
+  noExportRight: { de: 'Für diesen Bericht haben Sie kein Exportrecht.', en: 'You have no export right for this report.' },
+  showAllRows: { de: 'Alle {n} Zeilen anzeigen', en: 'Show all {n} rows' },
+  unassigned: { de: '(ohne Zuordnung)', en: '(unassigned)' },
+  createdBy: { de: 'Erstellt von {user} am {at}', en: 'Created by {user} on {at}' },
 } as const;
 
 export type TextKey = keyof typeof T;
@@ -87,7 +110,7 @@ function nf(lang: Lang, digits: number, style?: 'currency') {
 export type ValueFormat = 'count' | 'percent' | 'months' | 'eur';
 
 /** A value for people: German number formatting, "·" for a suppressed cell. */
-export function formatValue(v: number | null | undefined, format: ValueFormat, lang: Lang): string {
+export function formatValue(v: number | null | undefined, format: ValueFormat, lang: Lang, opts: { exact?: boolean } = {}): string {
   if (v === null || v === undefined) return '·';
   switch (format) {
     case 'count':
@@ -97,7 +120,7 @@ export function formatValue(v: number | null | undefined, format: ValueFormat, l
     case 'months':
       return `${nf(lang, 1).format(v)} ${lang === 'de' ? 'Mon.' : 'mo.'}`;
     case 'eur':
-      return Math.abs(v) >= 1e6 ? `${nf(lang, 1).format(v / 1e6)} Mio. €` : nf(lang, 0, 'currency').format(v);
+      return Math.abs(v) >= 1e6 && !opts.exact ? `${nf(lang, 1).format(v / 1e6)} Mio. €` : nf(lang, 0, 'currency').format(v);
   }
 }
 
@@ -108,11 +131,22 @@ export function formatDate(iso: string | null | undefined, lang: Lang): string {
 }
 
 /** Labels of time codes: 2025-03 → "März 2025" / "Mar 2025". */
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+function df(lang: Lang, grain: 'month' | 'day') {
+  const key = `${lang}:${grain}`;
+  let f = dateFormats.get(key);
+  if (!f) {
+    const loc = lang === 'de' ? 'de-DE' : 'en-GB';
+    f = new Intl.DateTimeFormat(loc, grain === 'month' ? { month: 'short', year: 'numeric', timeZone: 'UTC' } : { dateStyle: 'medium', timeZone: 'UTC' });
+    dateFormats.set(key, f);
+  }
+  return f;
+}
+
 export function timeLabel(code: string | number, grain: string, lang: Lang): string {
   const s = String(code);
-  const loc = lang === 'de' ? 'de-DE' : 'en-GB';
-  if (grain === 'month' && /^\d{4}-\d{2}$/.test(s)) return new Intl.DateTimeFormat(loc, { month: 'short', year: 'numeric', timeZone: 'UTC' }).format(new Date(`${s}-01T00:00:00Z`));
-  if (grain === 'day' && /^\d{4}-\d{2}-\d{2}$/.test(s)) return new Intl.DateTimeFormat(loc, { dateStyle: 'medium', timeZone: 'UTC' }).format(new Date(`${s}T00:00:00Z`));
+  if (grain === 'month' && /^\d{4}-\d{2}$/.test(s)) return df(lang, 'month').format(new Date(`${s}-01T00:00:00Z`));
+  if (grain === 'day' && /^\d{4}-\d{2}-\d{2}$/.test(s)) return df(lang, 'day').format(new Date(`${s}T00:00:00Z`));
   if (grain === 'quarter') return s.replace('-Q', lang === 'de' ? ' Q' : ' Q');
   return s;
 }

@@ -19,7 +19,20 @@ export const canViewReport = (p: Principal, id: string) => {
   return !!r && can(p.ability, 'view', 'Report', { id }) && readsAny(p, r);
 };
 
-export const canExport = (p: Principal, id: string, format: string) => canViewReport(p, id) && can(p.ability, 'export', 'Report', { id, format });
+/** Export formats as rights know them: the German-Excel CSV is a CSV, Arrow IPC goes with Parquet. */
+export const rightsFormat = (format: string) => (format === 'csv-de' ? 'csv' : format === 'arrow' ? 'parquet' : format);
+
+export const canExport = (p: Principal, id: string, format: string) => canViewReport(p, id) && can(p.ability, 'export', 'Report', { id, format: rightsFormat(format) });
+
+/** Exporting a dashboard panel's data: the dashboard's view right and its export right. */
+export const canExportPanel = (p: Principal, slug: string, format: string) => canViewDashboard(p, slug) && can(p.ability, 'export', 'Dashboard', { slug, format: rightsFormat(format) });
+
+/**
+ * Query answers as files (GET /api/query?format=csv|parquet|…) need the right to export that
+ * format somewhere — a report or a dashboard; the rows are the caller's, as in every answer.
+ */
+export const canExportAnswers = (p: Principal, format: string) =>
+  REPORTS.some((r) => canExport(p, r.id, format)) || DASHBOARDS.some((d) => canExportPanel(p, d.id, format));
 
 export const isAdmin = (p: Principal) => ['Role', 'User'].some((s) => can(p.ability, 'manage', s)) || can(p.ability, 'read', 'Pipeline') || can(p.ability, 'read', 'AuditLog');
 

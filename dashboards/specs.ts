@@ -24,6 +24,8 @@ export interface ChartSpec {
   selected?: string;
   /** title of the category axis, for the table */
   categoryTitle: string;
+  /** the dimension the categories are values of (for exports) */
+  categoryDim?: string;
 }
 
 export interface KpiTile {

@@ -5,18 +5,16 @@
  * tile that says what `fis query` says.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { DASHBOARDS } from '../dashboards/catalog';
-import { CHROMIUM } from './global-setup';
+import { axeRun, launch, loginAs, settled } from './helpers';
 
 const env = inject('e2e');
 const root = new URL('..', import.meta.url).pathname;
 const shots = join(root, 'test-results', 'screenshots');
-const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 let browser: Browser;
 
 const EXPECTED: Record<string, string[]> = {
@@ -29,39 +27,12 @@ const EXPECTED: Record<string, string[]> = {
   admin: [],
 };
 
-async function login(user: string, viewport = { width: 1440, height: 900 }): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
-  const context = await browser.newContext({ viewport, baseURL: env.baseURL });
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(`${String(e)} at ${page.url()}: ${(e.stack ?? '').split('\n').slice(1, 4).join(' | ')}`));
-  await page.goto('/login');
-  await page.fill('input[name=username]', user);
-  await page.fill('input[name=password]', 'demo-password-1');
-  await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login') && u.pathname !== '/'), page.click('button[type=submit]')]);
-  await page.waitForLoadState('load');
-  return { context, page, errors };
-}
-
-/** Waits until no panel is loading and every chart has drawn. */
-async function settled(page: Page) {
-  await page.waitForFunction(
-    () =>
-      !document.querySelector('.skeleton') &&
-      !document.querySelector('[aria-busy="true"]') &&
-      [...document.querySelectorAll('.chart-canvas')].every((e) => e.getAttribute('data-rendered') === 'true'),
-    null,
-    { timeout: 60_000 },
-  );
-}
-
 beforeAll(async () => {
   if (env.skip) return;
   mkdirSync(shots, { recursive: true });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'] });
+  browser = await launch();
 });
+const login = (user: string, viewport?: { width: number; height: number }) => loginAs(browser, env.baseURL, user, viewport);
 afterAll(async () => {
   await browser?.close();
 });
@@ -149,7 +120,7 @@ describe.skipIf(!!env.skip)(`dashboards in Chromium${env.skip ? ` (skipped: ${en
     await page.goto('/dashboards/applications');
     await settled(page);
     const panel = page.locator('[data-panel="nationalities"]');
-    await panel.locator('summary').click();
+    await panel.locator('.chart-pick summary').click();
     const first = panel.locator('.chart-pick button').first();
     const label = (await first.textContent())!;
     await first.click();
@@ -160,7 +131,7 @@ describe.skipIf(!!env.skip)(`dashboards in Chromium${env.skip ? ` (skipped: ${en
     const monthly = await page.locator('[data-panel="monthly"]').getAttribute('data-filters');
     expect(JSON.parse(monthly!).values.nationality).toEqual([code]);
     // and on the map: a state
-    await page.locator('[data-panel="map"] summary').click();
+    await page.locator('[data-panel="map"] .chart-pick summary').click();
     await page.locator('[data-panel="map"] .chart-pick button', { hasText: 'Bayern' }).click();
     await page.waitForURL(/state=09/);
     await context.close();
@@ -172,11 +143,7 @@ describe.skipIf(!!env.skip)(`dashboards in Chromium${env.skip ? ` (skipped: ${en
     for (const d of DASHBOARDS) {
       await page.goto(`/dashboards/${d.id}`);
       await settled(page);
-      await page.addScriptTag({ content: axeSource });
-      const result = (await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (ctx: Document, o: unknown) => Promise<{ violations: Array<{ id: string; impact: string; nodes: unknown[] }> }> } }).axe;
-        return axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-      })) as { violations: Array<{ id: string; impact: string; nodes: unknown[] }> };
+      const result = await axeRun(page);
       for (const v of result.violations) if (v.impact === 'serious' || v.impact === 'critical') found.push(`${d.id}: ${v.id} (${v.impact}, ${v.nodes.length} nodes)`);
     }
     expect(found).toEqual([]);

@@ -7,6 +7,8 @@ import type { RoleDefinition, RoleRule } from './permissions';
 const ALL_DASHBOARDS = { action: 'view', subject: 'Dashboard' } satisfies RoleRule;
 const ALL_REPORTS = { action: 'view', subject: 'Report' } satisfies RoleRule;
 const METRICS = { action: 'use', subject: 'Metric' } satisfies RoleRule;
+/** exports of reports and of dashboard panels, in every format */
+const ALL_EXPORTS = [{ action: 'export', subject: 'Report' }, { action: 'export', subject: 'Dashboard' }] satisfies RoleRule[];
 const ASYLUM_DASHBOARDS = ['overview', 'applications', 'decisions', 'pending', 'processing-times', 'offices', 'origins'];
 const ASYLUM_REPORTS = ['asylum-monthly', 'decisions-by-nationality', 'office-performance', 'pending-ageing'];
 const INTEGRATION_DASHBOARDS = ['overview', 'integration-courses', 'integration-outcomes', 'vocational'];
@@ -18,7 +20,7 @@ const unsuppressed = (...subjects: string[]): RoleRule[] => subjects.map((subjec
 export const DEMO_ROLES: RoleDefinition[] = [
   {
     name: 'leadership', label_de: 'Behördenleitung', label_en: 'Leadership', description: 'Alle Daten ohne Geheimhaltung, alle Dashboards, Berichte und Exporte.',
-    rules: [...data('AsylumData'), ...data('IntegrationData'), ...data('VocationalData'), ...unsuppressed('AsylumData', 'IntegrationData', 'VocationalData'), METRICS, ALL_DASHBOARDS, ALL_REPORTS, { action: 'export', subject: 'Report' }],
+    rules: [...data('AsylumData'), ...data('IntegrationData'), ...data('VocationalData'), ...unsuppressed('AsylumData', 'IntegrationData', 'VocationalData'), METRICS, ALL_DASHBOARDS, ALL_REPORTS, ...ALL_EXPORTS],
   },
   {
     name: 'division-asylum', label_de: 'Abteilungsleitung Asyl', label_en: 'Division head asylum', description: 'Asyldaten aller Außenstellen ohne Geheimhaltung.',
@@ -41,7 +43,7 @@ export const DEMO_ROLES: RoleDefinition[] = [
   },
   {
     name: 'analyst', label_de: 'Analyse', label_en: 'Analyst', description: 'Alle Asyl- und Integrationsdaten mit Geheimhaltung kleiner Fallzahlen; alle Exporte.',
-    rules: [...data('AsylumData'), ...data('IntegrationData'), ...data('VocationalData'), METRICS, ALL_DASHBOARDS, ALL_REPORTS, { action: 'export', subject: 'Report' }],
+    rules: [...data('AsylumData'), ...data('IntegrationData'), ...data('VocationalData'), METRICS, ALL_DASHBOARDS, ALL_REPORTS, ...ALL_EXPORTS],
   },
   {
     name: 'administrator', label_de: 'Administration', label_en: 'Administrator', description: 'Rollen, Benutzer, Datenpipeline und Protokoll — keine Falldaten.',

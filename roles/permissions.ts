@@ -26,7 +26,7 @@ export const SUBJECTS: Record<string, SubjectSpec> = {
   IntegrationData: { actions: ['read', 'read_unsuppressed'], fields: ['state_code', 'nationality_code'], unconditional: ['read_unsuppressed'], label: { de: 'Integrationskursdaten', en: 'Integration-course data' } },
   VocationalData: { actions: ['read', 'read_unsuppressed'], fields: ['state_code', 'nationality_code'], unconditional: ['read_unsuppressed'], label: { de: 'Berufssprachkursdaten', en: 'Vocational-course data' } },
   Metric: { actions: ['use'], fields: ['name'], label: { de: 'Kennzahlen', en: 'Metrics' } },
-  Dashboard: { actions: ['view'], fields: ['slug'], label: { de: 'Dashboards', en: 'Dashboards' } },
+  Dashboard: { actions: ['view', 'export'], fields: ['slug', 'format'], label: { de: 'Dashboards', en: 'Dashboards' } },
   Report: { actions: ['view', 'export'], fields: ['id', 'format'], label: { de: 'Berichte', en: 'Reports' } },
   Role: { actions: ['manage'], fields: [], label: { de: 'Rollen', en: 'Roles' } },
   User: { actions: ['manage'], fields: [], label: { de: 'Benutzer', en: 'Users' } },

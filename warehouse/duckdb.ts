@@ -15,6 +15,8 @@ export interface Duck {
   all<R = Row>(sql: string, params?: readonly unknown[]): Promise<R[]>;
   /** Column names and rows as arrays, for bulk answers. */
   table(sql: string, params?: readonly unknown[]): Promise<{ columns: string[]; types: string[]; rows: unknown[][] }>;
+  /** Rows in chunks of about 2,048 as the engine produces them, converted like `table` (memory stays flat). */
+  stream(sql: string, params?: readonly unknown[]): AsyncIterable<{ columns: string[]; types: string[]; rows: unknown[][] }>;
   /** A dedicated connection for a sequence of statements (transactions). */
   session<T>(fn: (con: Session) => Promise<T>): Promise<T>;
   close(): void;
@@ -28,9 +30,10 @@ export interface Session {
 const NUMERIC = /^(BIGINT|HUGEINT|UBIGINT|UHUGEINT|DECIMAL.*)$/;
 
 function convert(res: DuckDBResultReader): { columns: string[]; types: string[]; rows: unknown[][] } {
-  const columns = res.columnNames();
-  const types = res.columnTypes().map((t) => t.toString());
-  const rows = res.getRowsJson() as unknown as unknown[][];
+  return convertRows(res.columnNames(), res.columnTypes().map((t) => t.toString()), res.getRowsJson() as unknown as unknown[][]);
+}
+
+function convertRows(columns: string[], types: string[], rows: unknown[][]): { columns: string[]; types: string[]; rows: unknown[][] } {
   const numeric = types.map((t) => NUMERIC.test(t));
   if (numeric.some(Boolean)) {
     for (const row of rows) for (let i = 0; i < row.length; i++) if (numeric[i] && row[i] !== null) row[i] = Number(row[i]);
@@ -77,6 +80,19 @@ export async function openDuck(file: string, opts: { readOnly?: boolean; threads
     run: (sql, params) => withCon(async (con) => void (await exec(con, sql, params))),
     all: async <R>(sql: string, params?: readonly unknown[]) => toObjects(await withCon(async (con) => convert(await exec(con, sql, params)))) as R[],
     table: (sql, params) => withCon(async (con) => convert(await exec(con, sql, params))),
+    stream: (sql, params) => ({
+      [Symbol.asyncIterator]: async function* () {
+        const con = await instance.connect();
+        try {
+          const res = params && params.length ? await con.stream(sql, params as never) : await con.stream(sql);
+          const columns = res.columnNames();
+          const types = res.columnTypes().map((t) => t.toString());
+          for await (const rows of res.yieldRowsJson()) yield convertRows(columns, types, rows as unknown as unknown[][]);
+        } finally {
+          con.closeSync();
+        }
+      },
+    }),
     session: (fn) =>
       withCon((con) =>
         fn({

@@ -160,3 +160,86 @@ describe('GET /api/query and /api/health', () => {
     expect(body.status).toBe('ok');
   });
 });
+
+describe('export routes', () => {
+  type Routed = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+  let report: Routed;
+  let panel: Routed;
+  beforeAll(async () => {
+    report = ((await import('./reports/[id]/export/route')) as unknown as { GET: Routed }).GET;
+    panel = ((await import('./dashboards/[slug]/panels/[panel]/export/route')) as unknown as { GET: Routed }).GET;
+  });
+  const getReport = (id: string, qs: string, cookie?: string) => report(req(`/api/reports/${id}/export?${qs}`, { cookie }), { params: Promise.resolve({ id }) });
+  const getPanel = (slug: string, id: string, qs: string, cookie?: string) => panel(req(`/api/dashboards/${slug}/panels/${id}/export?${qs}`, { cookie }), { params: Promise.resolve({ slug, panel: id }) });
+  const exportsLogged = async () => {
+    const db = await (await import('../../dashboards/server/services')).appDb();
+    return db.selectFrom('audit_log').select(['actor', 'target', 'outcome', 'details']).where('action', '=', 'export').execute();
+  };
+
+  it('gives a report as a file, named, with the filters of /api/query, and logs it', async () => {
+    const a = await loginAs('leitung');
+    const before = (await exportsLogged()).length;
+    const x = await getReport('asylum-monthly', 'format=xlsx&filter=state:09&from=2025-01-01&to=2025-12-31', a.cookie);
+    expect(x.status).toBe(200);
+    expect(x.headers.get('content-type')).toMatch(/spreadsheetml/);
+    expect(x.headers.get('content-disposition')).toMatch(/^attachment; filename="fis-asylum-monthly-\d{4}-\d{2}-\d{2}\.xlsx"$/);
+    expect(Buffer.from(await x.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    const pdf = await getReport('office-performance', 'format=pdf', a.cookie);
+    expect(pdf.status).toBe(200);
+    expect(Buffer.from(await pdf.arrayBuffer()).subarray(0, 5).toString()).toBe('%PDF-');
+    const log = await exportsLogged();
+    expect(log.length).toBe(before + 2);
+    expect(log.at(-2)).toMatchObject({ actor: 'leitung', target: 'report:asylum-monthly', outcome: 'ok' });
+  });
+
+  it('gives a panel\'s data for the dashboard\'s URL filters', async () => {
+    const a = await loginAs('analyst');
+    const r = await getPanel('applications', 'map', 'format=csv-de&state=09', a.cookie);
+    expect(r.status).toBe(200);
+    const raw = Buffer.from(await r.arrayBuffer());
+    expect([...raw.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    expect(raw.subarray(3).toString('utf8').split('\r\n')[0]).toBe('Ebene;Bundesland (Schlüssel);Bundesland;Asylanträge');
+    const geo = await getPanel('applications', 'geo', 'format=csv&state=09', a.cookie);
+    const rows = (await geo.text()).trim().split('\r\n').slice(1);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.every((l) => /^row,[A-Z]{3},/.test(l))).toBe(true);
+  });
+
+  it('streams query answers as Parquet and Arrow, and leaves no file behind', async () => {
+    const a = await loginAs('analyst');
+    const pq = await query.GET(req('/api/query?metric=applications&by=office&by=month&format=parquet', { cookie: a.cookie }));
+    expect(pq.status).toBe(200);
+    const bytes = Buffer.from(await pq.arrayBuffer());
+    expect(bytes.subarray(0, 4).toString()).toBe('PAR1');
+    expect(Number(pq.headers.get('x-fis-rows'))).toBeGreaterThan(100);
+    const arrow = await query.GET(req('/api/query?metric=applications&by=year&format=arrow', { cookie: a.cookie }));
+    expect(arrow.headers.get('content-type')).toBe('application/vnd.apache.arrow.stream');
+    expect((await arrow.arrayBuffer()).byteLength).toBeGreaterThan(100);
+    const { readdirSync } = await import('node:fs');
+    const { join } = await import('node:path');
+    expect(readdirSync(join(t.dir, 'tmp', 'exports'))).toEqual([]);
+  });
+
+  it('refuses anonymous callers, users without the export right, unknown reports and formats, and bad filters', async () => {
+    expect((await getReport('asylum-monthly', 'format=csv')).status).toBe(401);
+    expect((await getPanel('applications', 'map', 'format=csv')).status).toBe(401);
+    const muc = await loginAs('ast-muc');
+    const denied = await getReport('asylum-monthly', 'format=csv', muc.cookie);
+    expect(denied.status).toBe(403);
+    expect(((await denied.json()) as { error: string }).error).toMatch(/Exportrecht/);
+    expect((await getPanel('applications', 'map', 'format=csv', muc.cookie)).status).toBe(403);
+    expect((await query.GET(req('/api/query?metric=applications&format=parquet', { cookie: muc.cookie }))).status).toBe(403);
+    const admin = await loginAs('admin');
+    expect((await getReport('asylum-monthly', 'format=pdf', admin.cookie)).status).toBe(403);
+    expect((await exportsLogged()).filter((r) => r.outcome === 'denied').length).toBeGreaterThanOrEqual(4);
+    const a = await loginAs('leitung');
+    expect((await getReport('no-such-report', 'format=csv', a.cookie)).status).toBe(404);
+    expect((await getPanel('applications', 'no-such-panel', 'format=csv', a.cookie)).status).toBe(404);
+    for (const qs of ['format=docx', '', 'format=csv&from=1990-01-01', 'format=csv&to=2025-13-01', 'format=csv&filter=state:99', 'format=csv&filter=kind:initial']) {
+      const r = await getReport('asylum-monthly', qs, a.cookie);
+      expect(r.status, qs).toBe(400);
+      expect(((await r.json()) as { error: string }).error.split('\n')).toHaveLength(1);
+    }
+    expect((await query.GET(req('/api/query?metric=applications&format=xls', { cookie: a.cookie }))).status).toBe(400);
+  });
+});

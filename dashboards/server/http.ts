@@ -4,7 +4,10 @@
  * token (403), and turns errors into one sentence with the right status — never a stack trace.
  */
 import 'server-only';
+import { createReadStream, openSync, unlinkSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import type { NextRequest } from 'next/server';
+import type { ExportFile } from '../exports/doc';
 import { isUserError, oneLine } from '../../platform/errors';
 import { createLogger } from '../../platform/logger';
 import { principalFor, type Principal } from '../../roles/access';
@@ -39,12 +42,13 @@ export async function resolveSession(token: string | undefined): Promise<{ sessi
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-export function route(
-  handler: (ctx: RequestContext) => Promise<Response>,
+export function route<P extends Record<string, string> = Record<string, never>>(
+  handler: (ctx: RequestContext, params: P) => Promise<Response>,
   opts: { auth?: 'user' | 'none'; csrf?: boolean } = {},
-): (req: NextRequest) => Promise<Response> {
-  return async (req) => {
+): (req: NextRequest, context?: { params: Promise<P> }) => Promise<Response> {
+  return async (req, context) => {
     try {
+      const params = ((await context?.params) ?? {}) as P;
       const ctx: RequestContext = { req, ...(await resolveSession(req.cookies.get(SESSION_COOKIE)?.value)) };
       if ((opts.auth ?? 'user') === 'user') {
         if (!ctx.principal) return errorResponse(401, 'Please log in.');
@@ -52,7 +56,7 @@ export function route(
           return errorResponse(403, 'The request lacks a valid CSRF token; reload the page and try again.');
         }
       }
-      return await handler(ctx);
+      return await handler(ctx, params);
     } catch (e) {
       if (isUserError(e)) return errorResponse(e.httpStatus, e.message);
       log.error(`${req.method} ${req.nextUrl.pathname}: ${oneLine(e)}`, { stack: (e as Error).stack });
@@ -70,4 +74,29 @@ export function secureCookies(req: NextRequest): boolean {
 
 export function clientAddress(req: NextRequest): string {
   return (req.headers.get('x-forwarded-for')?.split(',')[0] ?? req.headers.get('x-real-ip') ?? 'local').trim().slice(0, 64);
+}
+
+/**
+ * An export as a download. A file written by DuckDB is opened, unlinked at once (the open
+ * descriptor keeps it readable; nothing is left behind, however the download ends) and streamed.
+ */
+export function fileResponse(file: ExportFile): Response {
+  const headers = {
+    'content-type': file.contentType,
+    'content-disposition': `attachment; filename="${file.filename}"`,
+    'cache-control': 'no-store',
+    'x-fis-rows': String(file.rows),
+  };
+  if (Buffer.isBuffer(file.body)) return new Response(new Uint8Array(file.body), { headers: { ...headers, 'content-length': String(file.body.length) } });
+  const { path, prefix } = file.body;
+  const fd = openSync(path, 'r');
+  unlinkSync(path);
+  const stream = createReadStream('', { fd, highWaterMark: 1 << 20 });
+  const body = prefix
+    ? Readable.from((async function* () {
+        yield Buffer.from(prefix, 'utf8');
+        yield* stream;
+      })())
+    : stream;
+  return new Response(Readable.toWeb(body) as ReadableStream<Uint8Array>, { headers });
 }

@@ -9,8 +9,9 @@ import { dimension } from '../../warehouse/semantic/dimensions';
 import { metric } from '../../warehouse/semantic/metrics';
 import { runQuery } from '../../warehouse/semantic/query';
 import type { DashboardDef, FilterKey } from '../defs';
-import type { Lang } from '../i18n';
+import { t, type Lang } from '../i18n';
 import type { Category } from '../specs';
+import type { FilterOption } from '../ui/filter-bar';
 import { labels, type Filters } from './panels';
 
 const cache = new Map<string, Array<{ code: string; n: number }>>();
@@ -27,16 +28,21 @@ async function present(reader: SnapshotReader, principal: Principal, m: string, 
   return v;
 }
 
-/** The metric of the dashboard that has the dimension (for finding the values that occur). */
-function metricFor(def: DashboardDef, dim: string): string | undefined {
-  for (const p of def.panels) for (const m of p.metrics) if (dim in (metric(m)?.dimensions ?? {}) && metric(m)!.measure.kind !== 'pending') return m;
-  return undefined;
+/** What a filter bar offers choices for: its filters, and the metrics of the page (dashboard or report). */
+export interface FilterSource {
+  filters: readonly FilterKey[];
+  metrics: readonly string[];
 }
 
-export async function filterOptions(reader: SnapshotReader, principal: Principal, def: DashboardDef, f: Filters, lang: Lang): Promise<Record<string, Category[]>> {
+export const dashboardSource = (def: DashboardDef): FilterSource => ({ filters: def.filters, metrics: def.panels.flatMap((p) => p.metrics) });
+
+/** A metric of the page that has the dimension (for finding the values that occur). */
+const metricFor = (src: FilterSource, dim: string) => src.metrics.find((m) => dim in (metric(m)?.dimensions ?? {}) && metric(m)!.measure.kind !== 'pending');
+
+export async function filterOptions(reader: SnapshotReader, principal: Principal, src: FilterSource, f: Pick<Filters, 'values'>, lang: Lang): Promise<Record<string, Category[]>> {
   const out: Record<string, Category[]> = {};
-  for (const key of def.filters) {
-    const m = metricFor(def, key);
+  for (const key of src.filters) {
+    const m = metricFor(src, key);
     if (!m) continue;
     const scope: Record<string, string[]> = key === 'office' && f.values.state?.length ? { state: f.values.state } : {};
     let rows = await present(reader, principal, m, key, scope);
@@ -49,10 +55,32 @@ export async function filterOptions(reader: SnapshotReader, principal: Principal
   return out;
 }
 
-export async function yearsWithData(reader: SnapshotReader, principal: Principal, def: DashboardDef): Promise<number[]> {
-  const m = def.panels.flatMap((p) => p.metrics).find((x) => metric(x)?.measure.kind !== 'pending' && principal.access.domains[metric(x)!.domain]);
+export async function yearsWithData(reader: SnapshotReader, principal: Principal, src: FilterSource): Promise<number[]> {
+  const m = src.metrics.find((x) => metric(x)?.measure.kind !== 'pending' && principal.access.domains[metric(x)!.domain]);
   if (!m) return [];
   return (await present(reader, principal, m, 'year', {})).map((r) => Number(r.code)).filter((y) => y >= 2015);
 }
 
 export const filterLabel = (key: FilterKey, lang: Lang) => dimension(key)?.label[lang] ?? key;
+
+/** Everything the filter bar of a page needs: period bounds, the years with data, choices, drill path. */
+export async function filterBarProps(reader: SnapshotReader, principal: Principal, src: FilterSource, f: Pick<Filters, 'values' | 'from' | 'to'>, lang: Lang) {
+  const [options, years] = await Promise.all([filterOptions(reader, principal, src, f, lang), yearsWithData(reader, principal, src)]);
+  const allLabel = (k: string) => (k === 'state' ? t(lang, 'allStates') : k === 'office' ? t(lang, 'allOffices') : k === 'nationality' ? t(lang, 'allNationalities') : t(lang, 'all'));
+  const named = async (k: 'state' | 'office') => {
+    const code = f.values[k]?.[0];
+    return code ? [{ key: k, label: (await labels(reader, k, lang))[code] ?? code }] : [];
+  };
+  const filters: FilterOption[] = src.filters
+    .filter((k) => options[k]?.length)
+    .map((k) => ({ key: k, label: filterLabel(k, lang), allLabel: allLabel(k), options: options[k]!, value: f.values[k]?.[0] }));
+  return {
+    lang,
+    from: f.from,
+    to: f.to,
+    dataAsOf: reader.info()?.dataAsOf ?? new Date().toISOString(),
+    years,
+    drillPath: [...(await named('state')), ...(await named('office'))],
+    filters,
+  };
+}

@@ -123,6 +123,7 @@ async function chartFor(reader: SnapshotReader, p: PanelDef, f: Filters, princip
           { name: `${year - 1} (${t(lang, 'previousYear')})`, format: first.format, data: cumulative(prev, year - 1, false) },
         ],
         categoryTitle: dimLabel('month'),
+        categoryDim: 'month',
       },
       suppressed: cur.suppressed + prev.suppressed,
     };
@@ -134,7 +135,7 @@ async function chartFor(reader: SnapshotReader, p: PanelDef, f: Filters, princip
     const lead = await run(panelQuery(p, f, [by[1]!]));
     const top = [...lead.rows].sort((a, b) => Number(b[1] ?? 0) - Number(a[1] ?? 0)).slice(0, p.top).map((r) => String(r[0]));
     extra = { [by[1]!]: top.length ? top : ['-'] };
-    if (!top.length) return { chart: { type: 'line', categories: [], series: [], categoryTitle: dimLabel(by[0]!) }, suppressed: 0 };
+    if (!top.length) return { chart: { type: 'line', categories: [], series: [], categoryTitle: dimLabel(by[0]!), categoryDim: by[0] }, suppressed: 0 };
   }
   const q = panelQuery(p, f, by, extra);
   const r = await run(q);
@@ -161,6 +162,7 @@ async function chartFor(reader: SnapshotReader, p: PanelDef, f: Filters, princip
         clickDim: p.crossFilter ?? (by[0] === 'state' || by[0] === 'office' ? by[0] : undefined),
         selected: p.crossFilter ? f.values[p.crossFilter]?.[0] : undefined,
         categoryTitle: dimLabel(by[0]!),
+        categoryDim: by[0],
       },
       suppressed: r.suppressed,
     };
@@ -181,7 +183,7 @@ async function chartFor(reader: SnapshotReader, p: PanelDef, f: Filters, princip
     data: codes1.map((c1) => (cell.has(`${c1}|${c2.code}`) ? cell.get(`${c1}|${c2.code}`)! : type === 'line' ? null : 0)),
   }));
   return {
-    chart: { type, categories: cats1, series, clickDim: p.crossFilter, selected: p.crossFilter ? f.values[p.crossFilter]?.[0] : undefined, categoryTitle: dimLabel(d1) },
+    chart: { type, categories: cats1, series, clickDim: p.crossFilter, selected: p.crossFilter ? f.values[p.crossFilter]?.[0] : undefined, categoryTitle: dimLabel(d1), categoryDim: d1 },
     suppressed: r.suppressed,
   };
 }

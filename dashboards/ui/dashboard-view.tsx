@@ -6,19 +6,29 @@ import { Suspense } from 'react';
 import type { Principal } from '../../roles/access';
 import type { DashboardDef } from '../defs';
 import { DASHBOARDS } from '../catalog';
-import { t, type Lang } from '../i18n';
-import { filterLabel, filterOptions, yearsWithData } from '../server/options';
-import { ignoredFilters, labels, panelData, parseFilters, type Filters } from '../server/panels';
+import type { Lang } from '../i18n';
+import { dashboardSource, filterBarProps, filterLabel } from '../server/options';
+import { ignoredFilters, panelData, parseFilters, type Filters } from '../server/panels';
 import { services } from '../server/services';
+import { FILE_FORMATS } from '../exports/doc';
+import { canExportPanel } from '../rights';
 import { FilterBar } from './filter-bar';
 import { PanelFrame, PanelSkeleton } from './panels';
 
+/** The panel's export link: the dashboard's filters in its URL parameters. */
+function panelExportBase(slug: string, panel: string, f: Filters): string {
+  const q = new URLSearchParams({ from: f.from, to: f.to });
+  for (const [k, v] of Object.entries(f.values)) if (v?.length) q.set(k, v.join('|'));
+  return `/api/dashboards/${slug}/panels/${panel}/export?${q.toString()}`;
+}
+
 async function PanelLoader({ def, index, filters, principal, lang }: { def: DashboardDef; index: number; filters: Filters; principal: Principal; lang: Lang }) {
   const p = def.panels[index]!;
+  const formats = FILE_FORMATS.filter((x) => canExportPanel(principal, def.slug, x));
   const data = await panelData(services().reader, p, filters, principal, lang);
   const ignored = await Promise.all(ignoredFilters(p, filters).map(async (k) => filterLabel(k as never, lang)));
   return (
-    <PanelFrame id={p.id} title={p.title[lang]} data={data} lang={lang} span={p.span ?? 1} ignored={ignored} note={p.note?.[lang]} suppressBelow={principal.access.suppressBelow} filterKey={JSON.stringify(filters)} />
+    <PanelFrame id={p.id} title={p.title[lang]} data={data} lang={lang} span={p.span ?? 1} ignored={ignored} note={p.note?.[lang]} suppressBelow={principal.access.suppressBelow} filterKey={JSON.stringify(filters)} exportBase={panelExportBase(def.slug, p.id, filters)} exportFormats={formats} />
   );
 }
 
@@ -26,30 +36,13 @@ export async function DashboardView({ def, searchParams, principal, lang }: { de
   const reader = services().reader;
   const info = reader.info();
   const filters = parseFilters(searchParams, def, info?.dataAsOf ?? null);
-  const [options, years] = await Promise.all([filterOptions(reader, principal, def, filters, lang), yearsWithData(reader, principal, def)]);
-  const allLabel = (k: string) => (k === 'state' ? t(lang, 'allStates') : k === 'office' ? t(lang, 'allOffices') : k === 'nationality' ? t(lang, 'allNationalities') : t(lang, 'all'));
-  const stateLabels = filters.values.state?.length ? await labels(reader, 'state', lang) : {};
-  const officeLabels = filters.values.office?.length ? await labels(reader, 'office', lang) : {};
-  const drillPath = [
-    ...(filters.values.state?.[0] ? [{ key: 'state', label: stateLabels[filters.values.state[0]] ?? filters.values.state[0] }] : []),
-    ...(filters.values.office?.[0] ? [{ key: 'office', label: officeLabels[filters.values.office[0]] ?? filters.values.office[0] }] : []),
-  ];
+  const bar = await filterBarProps(reader, principal, dashboardSource(def), filters, lang);
   const title = DASHBOARDS.find((d) => d.id === def.slug)!.title[lang];
   const key = JSON.stringify(filters);
   return (
     <>
       <h1>{title}</h1>
-      <FilterBar
-        lang={lang}
-        from={filters.from}
-        to={filters.to}
-        dataAsOf={info?.dataAsOf ?? new Date().toISOString()}
-        years={years}
-        drillPath={drillPath}
-        filters={def.filters
-          .filter((k) => options[k]?.length)
-          .map((k) => ({ key: k, label: filterLabel(k, lang), allLabel: allLabel(k), options: options[k]!, value: filters.values[k]?.[0] }))}
-      />
+      <FilterBar {...bar} />
       <div className="panels">
         {def.panels.map((p, i) => (
           <Suspense key={`${p.id}:${key}`} fallback={<PanelSkeleton title={p.title[lang]} span={p.span ?? 1} />}>

@@ -5,6 +5,7 @@
 import { formatValue, t, type Lang } from '../i18n';
 import type { KpiTile, PanelData } from '../specs';
 import { Chart, DataTable } from './chart';
+import { ExportMenu } from './export-menu';
 
 function Sparkline({ values, label }: { values: Array<number | null>; label: string }) {
   const nums = values.map((v) => v ?? 0);
@@ -69,8 +70,21 @@ function PanelBody({ data, lang, title }: { data: PanelData; lang: Lang; title: 
   return <Chart spec={data.chart} lang={lang} title={title} />;
 }
 
-export function PanelFrame(props: { id: string; title: string; data: PanelData; lang: Lang; span: number; ignored: string[]; note?: string; suppressBelow: number; filterKey: string }) {
-  const { id, title, data, lang, span, ignored, note, suppressBelow, filterKey } = props;
+export function PanelFrame(props: {
+  id: string;
+  title: string;
+  data: PanelData;
+  lang: Lang;
+  span: number;
+  ignored: string[];
+  note?: string;
+  suppressBelow: number;
+  filterKey: string;
+  /** download link of the panel's data (without format) and the formats the user may export */
+  exportBase?: string;
+  exportFormats?: readonly string[];
+}) {
+  const { id, title, data, lang, span, ignored, note, suppressBelow, filterKey, exportBase, exportFormats } = props;
   return (
     <section className={`panel span-${span}`} aria-labelledby={`panel-${id}`} data-panel={id} data-status={data.status} data-filters={filterKey}>
       <h2 id={`panel-${id}`}>{title}</h2>
@@ -84,6 +98,11 @@ export function PanelFrame(props: { id: string; title: string; data: PanelData; 
         </p>
       ) : null}
       {data.status === 'ok' && data.kind === 'chart' && data.chart.type === 'map' ? <p className="attribution">{t(lang, 'mapAttribution')}</p> : null}
+      {data.status === 'ok' && exportBase && exportFormats?.length ? (
+        <div className="panel-tools">
+          <ExportMenu lang={lang} base={exportBase} formats={exportFormats} label={t(lang, 'exportPanel')} />
+        </div>
+      ) : null}
     </section>
   );
 }

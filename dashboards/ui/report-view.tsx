@@ -1,0 +1,95 @@
+/**
+ * A report page: the filter bar of the dashboards (filters in the URL), a header with Datenstand
+ * and the filters in words, the export links the user may use, the report's chart and its table
+ * with subtotals and total. The numbers are the exports' numbers: both come from buildReport.
+ */
+import { isIsoDate } from '../../platform/dates';
+import { isUserError } from '../../platform/errors';
+import type { Principal } from '../../roles/access';
+import { FILE_FORMATS } from '../exports/doc';
+import { REPORTS } from '../catalog';
+import { formatDate, t, type Lang } from '../i18n';
+import { buildReport, reportFilters, type ReportFilters } from '../reports/build';
+import type { ReportDef } from '../reports/defs';
+import { canExport } from '../rights';
+import { filterBarProps } from '../server/options';
+import { services } from '../server/services';
+import { Chart } from './chart';
+import { ExportMenu } from './export-menu';
+import { FilterBar } from './filter-bar';
+import { ReportTableView } from './report-table';
+
+type Params = Record<string, string | string[] | undefined>;
+
+/** The filters from the page URL (state=09&from=…); what does not parse is left at its default. */
+function urlFilters(def: ReportDef, params: Params, dataAsOf: string | null): ReportFilters {
+  const one = (k: string) => (Array.isArray(params[k]) ? params[k]![0] : params[k]) as string | undefined;
+  const date = (k: string) => (one(k) && isIsoDate(one(k)!) ? one(k) : undefined);
+  const values: Record<string, string[]> = {};
+  for (const k of def.filters) {
+    const v = one(k);
+    if (v) values[k] = v.split('|').filter(Boolean).slice(0, 50);
+  }
+  for (const attempt of [{ from: date('from'), to: date('to') }, { to: date('to') }, {}]) {
+    try {
+      return reportFilters(def, { ...attempt, values }, dataAsOf);
+    } catch {
+      // fall back to the default period
+    }
+  }
+  return reportFilters(def, { values }, dataAsOf);
+}
+
+/** The export URL of a report for a filter state, in the parameters of /api/query. */
+export function reportExportBase(id: string, f: ReportFilters): string {
+  const q = new URLSearchParams({ from: f.from, to: f.to });
+  for (const [k, v] of Object.entries(f.values)) if (v.length) q.append('filter', `${k}:${v.join('|')}`);
+  return `/api/reports/${id}/export?${q.toString()}`;
+}
+
+export async function ReportView({ def, searchParams, principal, lang }: { def: ReportDef; searchParams: Params; principal: Principal; lang: Lang }) {
+  const reader = services().reader;
+  const info = reader.info() ?? (await reader.use(async (_d, i) => i));
+  const f = urlFilters(def, searchParams, info.dataAsOf);
+  const src = { filters: def.filters, metrics: def.columns.flatMap((c) => (c.metric ? [c.metric] : [])) };
+  const title = REPORTS.find((r) => r.id === def.id)!.title[lang];
+  const bar = await filterBarProps(reader, principal, src, f, lang);
+  let table;
+  try {
+    table = await buildReport(reader, def, f, principal.access, lang);
+  } catch (e) {
+    if (!isUserError(e)) throw e;
+    return (
+      <>
+        <h1>{title}</h1>
+        <FilterBar {...bar} />
+        <p className="form-error" role="alert">
+          {e.message}
+        </p>
+      </>
+    );
+  }
+  const formats = FILE_FORMATS.filter((x) => canExport(principal, def.id, x));
+  return (
+    <>
+      <div className="report-head">
+        <h1>{title}</h1>
+        <ExportMenu lang={lang} base={reportExportBase(def.id, f)} formats={formats} label={t(lang, 'exportAs')} />
+      </div>
+      <p className="report-meta" data-testid="report-meta">
+        {t(lang, 'dataAsOf')}: {formatDate(table.dataAsOf, lang)} · {table.filterSummary}
+      </p>
+      <FilterBar {...bar} />
+      <section className="report-chart" aria-labelledby="report-chart">
+        <h2 id="report-chart">{t(lang, 'reportChart')}</h2>
+        <Chart spec={table.chart} lang={lang} title={`${title} – ${t(lang, 'reportChart')}`} />
+      </section>
+      <ReportTableView lang={lang} title={title} rowHeaders={table.rowHeaders} columns={table.columns} rows={table.rows.map((r) => ({ kind: r.kind, labels: r.labels, values: r.values }))} />
+      {table.suppressed > 0 ? (
+        <p className="legend">
+          {t(lang, 'suppressedLegend', { n: principal.access.suppressBelow })} {t(lang, 'suppressedCount', { n: table.suppressed })}
+        </p>
+      ) : null}
+    </>
+  );
+}
