@@ -35,7 +35,7 @@ describe('fis command line', () => {
   it('prints help for every command', () => {
     for (const args of [
       ['--help'], ['fixtures', '--help'], ['fixtures', 'generate', '--help'], ['fixtures', 'simulate', '--help'], ['fixtures', 'stats', '--help'],
-      ['etl', '--help'], ['etl', 'run', '--help'], ['etl', 'status', '--help'], ['etl', 'export-lake', '--help'], ['scheduler', '--help'], ['query', '--help'], ['demo', '--help'],
+      ['etl', '--help'], ['etl', 'run', '--help'], ['etl', 'status', '--help'], ['etl', 'export-lake', '--help'], ['scheduler', '--help'], ['query', '--help'], ['report', '--help'], ['demo', '--help'],
     ]) {
       const r = fis(args);
       expect(r.code, args.join(' ')).toBe(0);

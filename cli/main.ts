@@ -3,6 +3,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { getConfig } from '../platform/config';
+import { registerAdmin } from './commands/admin';
 import { registerDemo } from './commands/demo';
 import { registerEtl } from './commands/etl';
 import { registerFixtures } from './commands/fixtures';
@@ -43,6 +44,7 @@ registerQuery(program, async (username) => {
   }
 });
 registerReport(program);
+registerAdmin(program);
 registerDemo(program);
 
 try {

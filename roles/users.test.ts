@@ -1,0 +1,169 @@
+/**
+ * Administering users and exchanging role definitions: one-time passwords that work once and are
+ * never logged, scope changes that keep what they do not name, deactivation that ends sessions,
+ * optimistic concurrency, and role imports that write nothing unless every definition is valid —
+ * through the store functions and through `fis users` / `fis roles`.
+ */
+import { execFile } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isUserError } from '../platform/errors';
+import { tempDir } from '../test/helpers';
+import { openAppDb, type AppDbHandle } from './app-db';
+import { login, sessionFromToken } from './auth';
+import { getRole, getUser, installDemo, roleHistory } from './store';
+import { createUser, exportRoles, importRoles, resetPassword, updateUser } from './users';
+
+const t = tempDir();
+let app: AppDbHandle;
+const root = new URL('..', import.meta.url).pathname;
+let client = 0;
+const meta = () => ({ client: `10.0.0.${++client % 250}` });
+
+async function refused(p: Promise<unknown>): Promise<{ status: number; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    expect(isUserError(e), String(e)).toBe(true);
+    const u = e as Error & { httpStatus: number };
+    expect(u.message.split('\n')).toHaveLength(1);
+    return { status: u.httpStatus, message: u.message };
+  }
+  throw new Error('expected a refusal');
+}
+
+const auditText = async () => JSON.stringify((await sql`SELECT * FROM audit_log`.execute(app.db)).rows);
+
+beforeAll(async () => {
+  // hosted, so that the `fis` commands below can use it meanwhile (as with the web app)
+  app = await openAppDb({ dataDir: t.dir, serve: true });
+  await installDemo(app.db, 'demo-password-1');
+});
+afterAll(async () => {
+  await app?.close();
+  t.cleanup();
+});
+
+describe('users', () => {
+  it('creates a user with a one-time password that logs in, must be changed, and is never logged', async () => {
+    const { user, password } = await createUser(app.db, { username: 'nina.nord', display_name: 'Nina Nord', roles: ['regional-head'], states: ['01', '02'] }, 'admin');
+    expect(user).toMatchObject({ roles: ['regional-head'], states: ['01', '02'], offices: [], active: true, must_change_password: true });
+    expect(password.length).toBeGreaterThanOrEqual(16);
+    const s = await login(app.db, 'nina.nord', password, meta());
+    expect(s.user.must_change_password).toBe(true);
+    expect(await auditText()).not.toContain(password);
+    expect(await auditText()).toContain('user.create');
+  });
+
+  it('refuses bad users in one sentence and stores nothing', async () => {
+    for (const bad of [
+      { username: 'Nina', display_name: 'x' },
+      { username: 'ok-name', display_name: '' },
+      { username: 'ok-name', display_name: 'x', roles: ['no-such-role'] },
+      { username: 'ok-name', display_name: 'x', states: ['17'] },
+      { username: 'ok-name', display_name: 'x', offices: ['m u c'] },
+      { username: 'ok-name', display_name: 'x', password: 'chosen-by-admin-1' },
+    ]) {
+      expect((await refused(createUser(app.db, bad, 'admin'))).status, JSON.stringify(bad)).toBe(400);
+    }
+    expect(await getUser(app.db, 'ok-name')).toBeUndefined();
+    expect((await refused(createUser(app.db, { username: 'analyst', display_name: 'again' }, 'admin'))).status).toBe(409);
+  });
+
+  it('changes only what a change names, refuses a stale version, and a deactivation ends the sessions', async () => {
+    const before = (await getUser(app.db, 'region-sued'))!;
+    const after = await updateUser(app.db, 'region-sued', { states: ['09'] }, 'admin');
+    expect(after).toMatchObject({ roles: before.roles, offices: before.offices, states: ['09'], version: before.version + 1 });
+    expect((await refused(updateUser(app.db, 'region-sued', { states: ['08'] }, 'admin', before.version))).status).toBe(409);
+    expect((await getUser(app.db, 'region-sued'))!.states).toEqual(['09']);
+    const s = await login(app.db, 'ast-muc', 'demo-password-1', meta());
+    expect(await sessionFromToken(app.db, s.token)).toBeDefined();
+    await updateUser(app.db, 'ast-muc', { active: false }, 'admin');
+    expect(await sessionFromToken(app.db, s.token)).toBeUndefined();
+    expect((await refused(login(app.db, 'ast-muc', 'demo-password-1', meta()))).status).toBe(401);
+    await updateUser(app.db, 'ast-muc', { active: true }, 'admin');
+    expect((await login(app.db, 'ast-muc', 'demo-password-1', meta())).user.username).toBe('ast-muc');
+    expect((await refused(updateUser(app.db, 'nobody', { active: false }, 'admin'))).status).toBe(404);
+  });
+
+  it('resets a password: the old one stops working, the new one works once set, sessions end', async () => {
+    const s = await login(app.db, 'abt-integration', 'demo-password-1', meta());
+    const fresh = await resetPassword(app.db, 'abt-integration', 'admin');
+    expect(await sessionFromToken(app.db, s.token)).toBeUndefined();
+    expect((await refused(login(app.db, 'abt-integration', 'demo-password-1', meta()))).status).toBe(401);
+    expect((await login(app.db, 'abt-integration', fresh, meta())).user.must_change_password).toBe(true);
+    expect(await auditText()).not.toContain(fresh);
+  });
+});
+
+describe('roles as JSON', () => {
+  it('exports and re-imports unchanged; a changed definition becomes a new version with history', async () => {
+    const file = await exportRoles(app.db);
+    expect(file.map((r) => r.name)).toEqual([...file.map((r) => r.name)].sort());
+    expect(Object.keys(file[0]!).sort()).toEqual(['description', 'label_de', 'label_en', 'name', 'rules']);
+    expect(await importRoles(app.db, file, 'admin')).toEqual({ create: [], update: [], unchanged: file.map((r) => r.name) });
+    const before = (await getRole(app.db, 'analyst'))!;
+    const changed = file.map((r) => (r.name === 'analyst' ? { ...r, description: 'Analyse (geändert)' } : r));
+    const extra = { name: 'state-reader', label_de: 'Land', label_en: 'State', description: '', rules: [{ action: 'read', subject: 'AsylumData', conditions: { state_code: { $in: '${user.states}' } } }] };
+    expect(await importRoles(app.db, [...changed, extra], 'admin', { dryRun: true })).toMatchObject({ create: ['state-reader'], update: ['analyst'] });
+    expect(await getRole(app.db, 'state-reader')).toBeUndefined();
+    expect(await importRoles(app.db, [...changed, extra], 'admin')).toMatchObject({ create: ['state-reader'], update: ['analyst'] });
+    expect((await getRole(app.db, 'analyst'))!.version).toBe(before.version + 1);
+    expect((await roleHistory(app.db, 'analyst')).map((h) => h.version)).toEqual([before.version + 1, before.version]);
+  });
+
+  it('writes nothing when one definition in the file is invalid or a name is there twice', async () => {
+    const file = await exportRoles(app.db);
+    const fresh = { name: 'never-stored', label_de: 'x', label_en: 'x', description: '', rules: [{ action: 'view', subject: 'Dashboard' }] };
+    for (const bad of [
+      { ...fresh, name: 'bad-subject', rules: [{ action: 'read', subject: 'Salaries' }] },
+      { ...fresh, name: 'bad-field', rules: [{ action: 'read', subject: 'AsylumData', conditions: { salary: { $in: ['x'] } } }] },
+      { ...fresh, name: 'bad-operator', rules: [{ action: 'read', subject: 'AsylumData', conditions: { office_code: { $regex: '.*' } } }] },
+      { ...fresh, name: 'bad-placeholder', rules: [{ action: 'read', subject: 'AsylumData', conditions: { office_code: { $in: '${user.offices' } } }] },
+    ]) {
+      const r = await refused(importRoles(app.db, [fresh, ...file, bad], 'admin'));
+      expect(r.status).toBe(400);
+      expect(r.message).toContain(bad.name);
+    }
+    expect((await refused(importRoles(app.db, [fresh, fresh], 'admin'))).message).toMatch(/twice/);
+    expect((await refused(importRoles(app.db, { roles: [] }, 'admin'))).status).toBe(400);
+    expect(await getRole(app.db, 'never-stored')).toBeUndefined();
+  });
+});
+
+const fis = (args: string[]) =>
+  new Promise<{ status: number; stdout: string; stderr: string }>((done) => {
+    execFile(process.execPath, [join(root, 'bin/fis.mjs'), ...args], { env: { ...process.env, FIS_DATA_DIR: t.dir, FIS_LOG_LEVEL: 'warn' }, encoding: 'utf8' }, (e, stdout, stderr) =>
+      done({ status: e ? Number((e as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+
+describe('fis users and fis roles', () => {
+  it('create a user who can log in, export and import roles, and refuse bad input in one sentence', async () => {
+    const created = await fis(['users', 'create', 'olaf', '--name', 'Olaf Ost', '--roles', 'regional-head', '--states', '12,13']);
+    expect(created.status, created.stderr).toBe(0);
+    const password = created.stdout.trim();
+    expect((await login(app.db, 'olaf', password, meta())).user.states).toEqual(['12', '13']);
+    const set = await fis(['users', 'set', 'olaf', '--states', '14']);
+    expect(set.status, set.stderr).toBe(0);
+    expect((await getUser(app.db, 'olaf'))!).toMatchObject({ roles: ['regional-head'], states: ['14'] });
+    const listed = JSON.parse((await fis(['users', 'list', '--json'])).stdout) as Array<Record<string, unknown>>;
+    expect(listed.find((u) => u.user === 'olaf')).toMatchObject({ roles: 'regional-head', states: '14', must_change_password: true });
+    expect(JSON.stringify(listed)).not.toMatch(/scrypt|password_hash/);
+    const out = join(t.dir, 'roles.json');
+    expect((await fis(['roles', 'export', '-o', out])).status).toBe(0);
+    const roles = JSON.parse(readFileSync(out, 'utf8')) as Array<{ name: string }>;
+    expect(roles.map((r) => r.name)).toContain('leadership');
+    const imported = await fis(['roles', 'import', out]);
+    expect(imported.status, imported.stderr).toBe(0);
+    expect(imported.stderr).toMatch(/unchanged/);
+    writeFileSync(join(t.dir, 'broken.json'), '[{"name": "x"');
+    for (const args of [['roles', 'import', join(t.dir, 'broken.json')], ['users', 'create', 'olaf', '--name', 'again'], ['users', 'set', 'olaf'], ['users', 'deactivate', 'nobody']]) {
+      const r = await fis(args);
+      expect(r.status, args.join(' ')).not.toBe(0);
+      expect(r.stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+    }
+  });
+});
