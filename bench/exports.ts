@@ -4,33 +4,14 @@
  * service (rights, disclosure control, audit — the web app's path), rows/s and the peak growth of
  * the process's memory while writing; and the PDF of the largest report.
  */
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportAnswer, exportReport, type ExportContext } from '../dashboards/exports/service';
-import { runEtl } from '../etl/run';
-import { generateFixtures } from '../fixtures/generate';
-import { PROFILES } from '../fixtures/profiles';
-import { getConfig } from '../platform/config';
 import { operatorPrincipal } from '../roles/access';
 import { openAppDb } from '../roles/app-db';
-import { SnapshotReader, readCurrent } from '../warehouse/snapshots';
-import { BENCH_SEED, benchUntil } from './fixtures';
+import { SnapshotReader } from '../warehouse/snapshots';
+import { ensureWarehouse } from './data';
 import { median, type BenchContext } from './harness';
-
-/** The profile's sources and warehouse under the bench data root, made if missing. */
-export async function ensureWarehouse(ctx: BenchContext): Promise<string> {
-  const dir = join(ctx.dataRoot, ctx.profile);
-  const targets = { asylum: { kind: 'pglite' as const, dir: join(dir, 'sources', 'asylum') }, integration: { kind: 'pglite' as const, dir: join(dir, 'sources', 'integration') } };
-  if (!existsSync(targets.asylum.dir)) {
-    ctx.log(`generating the ${ctx.profile} fixtures into ${dir}`);
-    await generateFixtures({ profile: PROFILES[ctx.profile], seed: BENCH_SEED, untilDay: benchUntil(), codelistDir: getConfig().codelistDir, targets });
-  }
-  if (!readCurrent(dir)) {
-    ctx.log(`loading the ${ctx.profile} warehouse`);
-    await runEtl({ dataDir: dir, targets, codelistDir: getConfig().codelistDir, full: true, trigger: 'cli', overlapMinutes: 10, reconcile: 'full-runs', snapshotsKeep: 2, freshnessHours: 24 * 365 * 20 });
-  }
-  return dir;
-}
 
 /**
  * Runs `fn` while sampling memory; returns its result, seconds, and the peak growth in MiB of the

@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- --quick] [-- --profile national|demo] [-- --only fixtures,exports]`: measures FIS
+ * `npm run bench [-- --quick] [-- --profile national|demo] [-- --only fixtures,etl,exports]`: measures FIS
  * side by side in one run and prints medians and ratios next to the targets of DESIGN §7.
  */
 import { parseArgs } from 'node:util';
+import { benchEtlSection } from './etl';
 import { benchExports } from './exports';
 import { benchFixtures } from './fixtures';
 import { runBench } from './harness';
@@ -22,5 +23,6 @@ if (profile !== 'national' && profile !== 'demo') {
 
 await runBench({ profile, quick: values.quick ?? false, only: values.only }, [
   ['fixtures', benchFixtures],
+  ['etl', benchEtlSection],
   ['exports', benchExports],
 ]);
