@@ -4,13 +4,11 @@
  * optimistic concurrency, and role imports that write nothing unless every definition is valid —
  * through the store functions and through `fis users` / `fis roles`.
  */
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isUserError } from '../platform/errors';
-import { tempDir } from '../test/helpers';
+import { fisAsync, refusal, tempDir } from '../test/helpers';
 import { openAppDb, type AppDbHandle } from './app-db';
 import { login, sessionFromToken } from './auth';
 import { getRole, getUser, installDemo, roleHistory } from './store';
@@ -18,21 +16,9 @@ import { createUser, exportRoles, importRoles, resetPassword, updateUser } from 
 
 const t = tempDir();
 let app: AppDbHandle;
-const root = new URL('..', import.meta.url).pathname;
 let client = 0;
 const meta = () => ({ client: `10.0.0.${++client % 250}` });
 
-async function refused(p: Promise<unknown>): Promise<{ status: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    expect(isUserError(e), String(e)).toBe(true);
-    const u = e as Error & { httpStatus: number };
-    expect(u.message.split('\n')).toHaveLength(1);
-    return { status: u.httpStatus, message: u.message };
-  }
-  throw new Error('expected a refusal');
-}
 
 const auditText = async () => JSON.stringify((await sql`SELECT * FROM audit_log`.execute(app.db)).rows);
 
@@ -66,33 +52,33 @@ describe('users', () => {
       { username: 'ok-name', display_name: 'x', offices: ['m u c'] },
       { username: 'ok-name', display_name: 'x', password: 'chosen-by-admin-1' },
     ]) {
-      expect((await refused(createUser(app.db, bad, 'admin'))).status, JSON.stringify(bad)).toBe(400);
+      expect((await refusal(createUser(app.db, bad, 'admin'))).status, JSON.stringify(bad)).toBe(400);
     }
     expect(await getUser(app.db, 'ok-name')).toBeUndefined();
-    expect((await refused(createUser(app.db, { username: 'analyst', display_name: 'again' }, 'admin'))).status).toBe(409);
+    expect((await refusal(createUser(app.db, { username: 'analyst', display_name: 'again' }, 'admin'))).status).toBe(409);
   });
 
   it('changes only what a change names, refuses a stale version, and a deactivation ends the sessions', async () => {
     const before = (await getUser(app.db, 'region-sued'))!;
     const after = await updateUser(app.db, 'region-sued', { states: ['09'] }, 'admin');
     expect(after).toMatchObject({ roles: before.roles, offices: before.offices, states: ['09'], version: before.version + 1 });
-    expect((await refused(updateUser(app.db, 'region-sued', { states: ['08'] }, 'admin', before.version))).status).toBe(409);
+    expect((await refusal(updateUser(app.db, 'region-sued', { states: ['08'] }, 'admin', before.version))).status).toBe(409);
     expect((await getUser(app.db, 'region-sued'))!.states).toEqual(['09']);
     const s = await login(app.db, 'ast-muc', 'demo-password-1', meta());
     expect(await sessionFromToken(app.db, s.token)).toBeDefined();
     await updateUser(app.db, 'ast-muc', { active: false }, 'admin');
     expect(await sessionFromToken(app.db, s.token)).toBeUndefined();
-    expect((await refused(login(app.db, 'ast-muc', 'demo-password-1', meta()))).status).toBe(401);
+    expect((await refusal(login(app.db, 'ast-muc', 'demo-password-1', meta()))).status).toBe(401);
     await updateUser(app.db, 'ast-muc', { active: true }, 'admin');
     expect((await login(app.db, 'ast-muc', 'demo-password-1', meta())).user.username).toBe('ast-muc');
-    expect((await refused(updateUser(app.db, 'nobody', { active: false }, 'admin'))).status).toBe(404);
+    expect((await refusal(updateUser(app.db, 'nobody', { active: false }, 'admin'))).status).toBe(404);
   });
 
   it('resets a password: the old one stops working, the new one works once set, sessions end', async () => {
     const s = await login(app.db, 'abt-integration', 'demo-password-1', meta());
     const fresh = await resetPassword(app.db, 'abt-integration', 'admin');
     expect(await sessionFromToken(app.db, s.token)).toBeUndefined();
-    expect((await refused(login(app.db, 'abt-integration', 'demo-password-1', meta()))).status).toBe(401);
+    expect((await refusal(login(app.db, 'abt-integration', 'demo-password-1', meta()))).status).toBe(401);
     expect((await login(app.db, 'abt-integration', fresh, meta())).user.must_change_password).toBe(true);
     expect(await auditText()).not.toContain(fresh);
   });
@@ -123,22 +109,17 @@ describe('roles as JSON', () => {
       { ...fresh, name: 'bad-operator', rules: [{ action: 'read', subject: 'AsylumData', conditions: { office_code: { $regex: '.*' } } }] },
       { ...fresh, name: 'bad-placeholder', rules: [{ action: 'read', subject: 'AsylumData', conditions: { office_code: { $in: '${user.offices' } } }] },
     ]) {
-      const r = await refused(importRoles(app.db, [fresh, ...file, bad], 'admin'));
+      const r = await refusal(importRoles(app.db, [fresh, ...file, bad], 'admin'));
       expect(r.status).toBe(400);
       expect(r.message).toContain(bad.name);
     }
-    expect((await refused(importRoles(app.db, [fresh, fresh], 'admin'))).message).toMatch(/twice/);
-    expect((await refused(importRoles(app.db, { roles: [] }, 'admin'))).status).toBe(400);
+    expect((await refusal(importRoles(app.db, [fresh, fresh], 'admin'))).message).toMatch(/twice/);
+    expect((await refusal(importRoles(app.db, { roles: [] }, 'admin'))).status).toBe(400);
     expect(await getRole(app.db, 'never-stored')).toBeUndefined();
   });
 });
 
-const fis = (args: string[]) =>
-  new Promise<{ status: number; stdout: string; stderr: string }>((done) => {
-    execFile(process.execPath, [join(root, 'bin/fis.mjs'), ...args], { env: { ...process.env, FIS_DATA_DIR: t.dir, FIS_LOG_LEVEL: 'warn' }, encoding: 'utf8' }, (e, stdout, stderr) =>
-      done({ status: e ? Number((e as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+const fis = (args: string[]) => fisAsync(args, t.dir);
 
 describe('fis users and fis roles', () => {
   it('create a user who can log in, export and import roles, and refuse bad input in one sentence', async () => {

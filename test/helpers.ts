@@ -1,13 +1,15 @@
 /** Shared helpers for tests: temporary data directories, databases on the test server, fixtures. */
+import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
-import { inject } from 'vitest';
+import { expect, inject } from 'vitest';
 import { generateFixtures } from '../fixtures/generate';
 import { PROFILES } from '../fixtures/profiles';
 import { projectRoot } from '../platform/config';
 import { dayOf } from '../platform/dates';
+import { isUserError } from '../platform/errors';
 import type { PgTarget } from '../platform/pg/open';
 import type { SourceSystem } from '../platform/sources';
 
@@ -57,4 +59,29 @@ export function pgliteTargets(dataDir: string): Record<SourceSystem, PgTarget> {
 /** Generates the tiny profile into `targets` with a fixed --until (deterministic). */
 export async function generateTiny(targets: Record<SourceSystem, PgTarget>, seed = 42, until = UNTIL) {
   return generateFixtures({ profile: PROFILES.tiny, seed, untilDay: dayOf(until), targets, codelistDir });
+}
+
+/**
+ * Runs `fis` without blocking this process — a test that hosts the embedded app-state database
+ * (openAppDb with serve) must keep answering the command's connection meanwhile.
+ */
+export function fisAsync(args: string[], dataDir: string): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    execFile(process.execPath, [join(projectRoot, 'bin/fis.mjs'), ...args], { env: { ...process.env, FIS_DATA_DIR: dataDir, FIS_LOG_LEVEL: 'warn' }, encoding: 'utf8' }, (e, stdout, stderr) =>
+      done({ status: e ? Number((e as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+/** Expects `p` to be refused with a user error of one sentence; returns its status and message. */
+export async function refusal(p: Promise<unknown>): Promise<{ status: number; message: string }> {
+  try {
+    await p;
+  } catch (e) {
+    expect(isUserError(e), String(e)).toBe(true);
+    const u = e as Error & { httpStatus: number };
+    expect(u.message.split('\n')).toHaveLength(1);
+    return { status: u.httpStatus, message: u.message };
+  }
+  throw new Error('expected a refusal');
 }

@@ -5,19 +5,18 @@
  * screen; one audit entry per export; a long PDF has every row once and its header on every
  * page; bad input is refused in one sentence; `fis report` writes the same file as the web app.
  */
-import { execFile, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runEtl } from '../../etl/run';
-import { isUserError } from '../../platform/errors';
 import { principalByName, type Principal } from '../../roles/access';
 import { openAppDb, type AppDbHandle } from '../../roles/app-db';
 import { getRole, installDemo, updateRole } from '../../roles/store';
 import { etlOpts } from '../../test/etl-helpers';
-import { generateTiny, pgliteTargets, tempDir } from '../../test/helpers';
+import { fisAsync, generateTiny, pgliteTargets, refusal, tempDir } from '../../test/helpers';
 import { openDuck } from '../../warehouse/duckdb';
 import { metric } from '../../warehouse/semantic/metrics';
 import { runQuery } from '../../warehouse/semantic/query';
@@ -32,7 +31,6 @@ const t = tempDir();
 let app: AppDbHandle;
 let reader: SnapshotReader;
 const P: Record<string, Principal> = {};
-const root = new URL('../..', import.meta.url).pathname;
 const PDFTOTEXT = '/usr/bin/pdftotext';
 const pdfSkip = existsSync(PDFTOTEXT) ? '' : 'pdftotext not found; install it with apt-get install poppler-utils';
 if (pdfSkip && process.env.CI === 'true') throw new Error(`CI=true but ${pdfSkip}`);
@@ -356,17 +354,6 @@ describe('query answers as files', () => {
 
 // ---- bad input ---------------------------------------------------------------------------------
 
-async function refusal(p: Promise<unknown>): Promise<{ status: number; message: string }> {
-  try {
-    await p;
-  } catch (e) {
-    expect(isUserError(e), String(e)).toBe(true);
-    const u = e as Error & { httpStatus: number };
-    expect(u.message.split('\n')).toHaveLength(1);
-    return { status: u.httpStatus, message: u.message };
-  }
-  throw new Error('expected a refusal');
-}
 
 describe('bad input', () => {
   it('refuses unknown reports and formats, missing rights and filters out of range in one sentence', async () => {
@@ -392,13 +379,7 @@ describe('bad input', () => {
 
 // ---- CLI -------------------------------------------------------------------------------------
 
-/** Runs `fis` without blocking this process (it serves the app-state database the command uses). */
-const fis = (args: string[]) =>
-  new Promise<{ status: number; stdout: string; stderr: string }>((done) => {
-    execFile(process.execPath, [join(root, 'bin/fis.mjs'), ...args], { env: { ...process.env, FIS_DATA_DIR: t.dir, FIS_LOG_LEVEL: 'warn' }, encoding: 'utf8' }, (e, stdout, stderr) =>
-      done({ status: e ? Number((e as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+const fis = (args: string[]) => fisAsync(args, t.dir);
 
 describe('fis report', () => {
   it('writes the file the web app gives, with the rights of --as, and the numbers of fis query', async () => {
