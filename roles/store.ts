@@ -182,3 +182,33 @@ export async function installDemo(db: AppDb, password: string): Promise<void> {
       INSERT INTO audit_log (actor, action, target, outcome, details) SELECT 'fis-fixtures', 'user.demo', username, 'ok', '{}'::jsonb FROM up`.execute(db);
   }
 }
+
+export interface AuditQuery {
+  actor?: string;
+  action?: string;
+  /** first and last day (inclusive, YYYY-MM-DD, UTC) */
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+export interface AuditEntry {
+  audit_id: string;
+  at: string;
+  actor: string;
+  action: string;
+  target: string | null;
+  outcome: string;
+  details: Record<string, unknown>;
+}
+
+/** The audit log, newest first, filtered by actor, action (prefix: "role" finds role.update) and days. */
+export async function queryAudit(db: AppDb, q: AuditQuery): Promise<AuditEntry[]> {
+  let s = db.selectFrom('audit_log').select(['audit_id', 'at', 'actor', 'action', 'target', 'outcome', 'details']);
+  if (q.actor) s = s.where('actor', '=', q.actor);
+  if (q.action) s = s.where((eb) => eb.or([eb('action', '=', q.action!), eb('action', 'like', `${q.action!.replace(/[%_\\]/g, '')}.%`)]));
+  if (q.from) s = s.where('at', '>=', `${q.from}T00:00:00Z`);
+  if (q.to) s = s.where(sql<boolean>`at < (${q.to}::date + 1)::timestamptz`);
+  const rows = await s.orderBy('audit_id', 'desc').limit(Math.min(q.limit ?? 500, 100_000)).execute();
+  return rows.map((r) => ({ ...r, audit_id: String(r.audit_id), at: new Date(r.at).toISOString(), details: (typeof r.details === 'string' ? JSON.parse(r.details) : r.details) as Record<string, unknown> }));
+}

@@ -243,3 +243,32 @@ describe('export routes', () => {
     expect((await query.GET(req('/api/query?metric=applications&format=xls', { cookie: a.cookie }))).status).toBe(400);
   });
 });
+
+describe('GET /api/admin/audit', () => {
+  let auditRoute: { GET: Handler };
+  beforeAll(async () => {
+    auditRoute = (await import('./admin/audit/route')) as unknown as { GET: Handler };
+  });
+
+  it('gives the audit log to who may read it, filtered, as JSON or CSV — and logs the CSV export', async () => {
+    expect((await auditRoute.GET(req('/api/admin/audit'))).status).toBe(401);
+    const leitung = await loginAs('leitung');
+    expect((await auditRoute.GET(req('/api/admin/audit', { cookie: leitung.cookie }))).status).toBe(403);
+    const admin = await loginAs('admin');
+    const all = (await (await auditRoute.GET(req('/api/admin/audit', { cookie: admin.cookie }))).json()) as Array<{ action: string; actor: string; details: unknown }>;
+    expect(all.length).toBeGreaterThan(0);
+    const logins = (await (await auditRoute.GET(req('/api/admin/audit?action=login&actor=leitung', { cookie: admin.cookie }))).json()) as Array<{ action: string; actor: string }>;
+    expect(logins.length).toBeGreaterThan(0);
+    expect(logins.every((r) => r.action === 'login' && r.actor === 'leitung')).toBe(true);
+    expect(JSON.stringify(all)).not.toMatch(/demo-password-1|scrypt\$/);
+    const csv = await auditRoute.GET(req('/api/admin/audit?format=csv&action=login', { cookie: admin.cookie }));
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(csv.headers.get('content-disposition')).toMatch(/attachment; filename="fis-audit-/);
+    const lines = (await csv.text()).trim().split('\r\n');
+    expect(lines[0]).toBe('at,actor,action,target,outcome,details');
+    expect(lines.length).toBeGreaterThan(1);
+    const exported = (await (await auditRoute.GET(req('/api/admin/audit?action=export&actor=admin', { cookie: admin.cookie }))).json()) as Array<{ target: string }>;
+    expect(exported[0]?.target).toBe('audit');
+    for (const bad of ['from=2025-13-01', 'actor=a%20b', 'format=xml']) expect((await auditRoute.GET(req(`/api/admin/audit?${bad}`, { cookie: admin.cookie }))).status, bad).toBe(400);
+  });
+});

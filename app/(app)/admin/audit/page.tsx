@@ -1,0 +1,16 @@
+import { forbidden } from 'next/navigation';
+import { auditEntries, auditQuery, canReadAudit } from '../../../../dashboards/server/admin';
+import { currentLang, requirePrincipal } from '../../../../dashboards/server/page';
+import { appDb } from '../../../../dashboards/server/services';
+import { AuditView } from '../../../../dashboards/ui/admin-views';
+
+export const dynamic = 'force-dynamic';
+
+const LIMIT = 200;
+
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const principal = await requirePrincipal('/admin/audit');
+  if (!canReadAudit(principal)) forbidden();
+  const q = auditQuery(await searchParams, false);
+  return <AuditView lang={await currentLang()} q={q} rows={await auditEntries(await appDb(), q, LIMIT)} limit={LIMIT} />;
+}

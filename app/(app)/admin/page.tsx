@@ -1,0 +1,19 @@
+import { forbidden } from 'next/navigation';
+import { can } from '../../../roles/ability';
+import { listRoles, listUsers } from '../../../roles/store';
+import { canReadAudit } from '../../../dashboards/server/admin';
+import { currentLang, requirePrincipal } from '../../../dashboards/server/page';
+import { appDb } from '../../../dashboards/server/services';
+import { isAdmin } from '../../../dashboards/rights';
+import { AdminOverview } from '../../../dashboards/ui/admin-views';
+
+export const dynamic = 'force-dynamic';
+
+export default async function AdminPage() {
+  const principal = await requirePrincipal('/admin');
+  if (!isAdmin(principal)) forbidden();
+  const db = await appDb();
+  const users = can(principal.ability, 'manage', 'User') ? await listUsers(db) : undefined;
+  const roles = can(principal.ability, 'manage', 'Role') ? await listRoles(db) : undefined;
+  return <AdminOverview lang={await currentLang()} users={users} roles={roles} audit={canReadAudit(principal)} />;
+}
