@@ -3,6 +3,7 @@
  * log filtered, and downloads it; no one else reaches these pages.
  */
 import { readFileSync } from 'node:fs';
+import { fisAsync } from '../test/helpers';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { axeRun, launch, loginAs } from './helpers';
@@ -32,6 +33,26 @@ describe.skipIf(!!env.skip)(`administration in Chromium${env.skip ? ` (skipped: 
     const serious = (await axeRun(page)).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
     expect(serious).toEqual([]);
     expect(errors).toEqual([]);
+    await context.close();
+  });
+
+  it('leads a user with a one-time password to the password change first', async () => {
+    // a new user (the demo users' passwords stay as the other browser tests expect them)
+    const created = await fisAsync(['users', 'create', 'erika.e2e', '--name', 'Erika E2E', '--roles', 'division-integration'], env.dataDir);
+    expect(created.status, created.stderr).toBe(0);
+    const once = created.stdout.trim();
+    const context = await browser.newContext({ baseURL: env.baseURL, viewport: { width: 1024, height: 768 } });
+    const page = await context.newPage();
+    await page.goto('/login');
+    await page.fill('input[name=username]', 'erika.e2e');
+    await page.fill('input[name=password]', once);
+    await Promise.all([page.waitForURL(/\/password/), page.click('button[type=submit]')]);
+    expect((await page.request.get('/api/query?metric=courses_started')).status()).toBe(403);
+    await page.fill('input[name=current]', once);
+    await page.fill('input[name=next]', 'integration-2026!');
+    await page.fill('input[name=repeat]', 'integration-2026!');
+    await Promise.all([page.waitForURL(/\/dashboards\//), page.click('button[type=submit]')]);
+    expect((await page.request.get('/api/query?metric=courses_started')).status()).toBe(200);
     await context.close();
   });
 

@@ -9,7 +9,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
 import { UserError } from '../platform/errors';
 import type { AppDb } from './app-db';
-import { DUMMY_HASH, verifyPassword } from './passwords';
+import { DUMMY_HASH, hashPassword, validatePassword, verifyPassword } from './passwords';
 import { audit, getUserById, getUser, type StoredUser } from './store';
 
 export interface AuthSettings {
@@ -88,6 +88,33 @@ export async function login(db: AppDb, username: string, password: string, meta:
     SELECT ${username}, 'login', NULL, 'ok', ${JSON.stringify({ client: meta.client })}::jsonb FROM ins`.execute(db);
   return { token: t, csrf, user };
 }
+
+/**
+ * A user changes their own password (required after a one-time password): the current one must
+ * match, the new one must be acceptable and different. Other sessions of the user end; this one
+ * stays. Nothing about the passwords goes into the audit log.
+ */
+export async function changePassword(db: AppDb, userId: string, current: string, next: string, keepTokenHash?: string): Promise<void> {
+  const user = await getUserById(db, userId);
+  if (!user || !user.active) throw new UserError('Please log in.', { httpStatus: 401 });
+  if (!(await verifyPassword(current, user.password_hash))) {
+    await audit(db, { actor: user.username, action: 'user.password_change', target: user.username, outcome: 'failed' });
+    throw new UserError('The current password is wrong.', { httpStatus: 400 });
+  }
+  const weak = validatePassword(next);
+  if (weak) throw new UserError(weak);
+  if (next === current) throw new UserError('The new password must differ from the current one.');
+  const hash = await hashPassword(next);
+  await sql`
+    WITH upd AS (UPDATE app_user SET password_hash = ${hash}, must_change_password = false, version = version + 1, updated_at = now()
+                  WHERE user_id = ${userId} RETURNING user_id, username),
+    ends AS (DELETE FROM session WHERE user_id IN (SELECT user_id FROM upd) AND id_hash IS DISTINCT FROM ${keepTokenHash ?? null}),
+    aud AS (INSERT INTO audit_log (actor, action, target, outcome, details) SELECT username, 'user.password_change', username, 'ok', '{}'::jsonb FROM upd)
+    SELECT 1`.execute(db);
+}
+
+/** The stored form of a session token. */
+export const tokenHash = (t: string) => sha256(t);
 
 export interface Session {
   user: StoredUser;

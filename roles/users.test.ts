@@ -10,7 +10,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fisAsync, refusal, tempDir } from '../test/helpers';
 import { openAppDb, type AppDbHandle } from './app-db';
-import { login, sessionFromToken } from './auth';
+import { changePassword, login, sessionFromToken, tokenHash } from './auth';
 import { getRole, getUser, installDemo, roleHistory } from './store';
 import { createUser, exportRoles, importRoles, resetPassword, updateUser } from './users';
 
@@ -81,6 +81,24 @@ describe('users', () => {
     expect((await refusal(login(app.db, 'abt-integration', 'demo-password-1', meta()))).status).toBe(401);
     expect((await login(app.db, 'abt-integration', fresh, meta())).user.must_change_password).toBe(true);
     expect(await auditText()).not.toContain(fresh);
+  });
+});
+
+describe('changing one\'s own password', () => {
+  it('needs the current password and a good new one; then the one-time password is gone and other sessions end', async () => {
+    const { user, password } = await createUser(app.db, { username: 'paul', display_name: 'Paul', roles: ['analyst'] }, 'admin');
+    const first = await login(app.db, 'paul', password, meta());
+    const second = await login(app.db, 'paul', password, meta());
+    expect((await refusal(changePassword(app.db, user.user_id, 'wrong-password-1', 'a-new-password-1'))).status).toBe(400);
+    expect((await refusal(changePassword(app.db, user.user_id, password, 'short1'))).status).toBe(400);
+    expect((await refusal(changePassword(app.db, user.user_id, password, password))).status).toBe(400);
+    await changePassword(app.db, user.user_id, password, 'a-new-password-1', tokenHash(second.token));
+    expect((await getUser(app.db, 'paul'))!.must_change_password).toBe(false);
+    expect(await sessionFromToken(app.db, first.token)).toBeUndefined();
+    expect(await sessionFromToken(app.db, second.token)).toBeDefined();
+    expect((await refusal(login(app.db, 'paul', password, meta()))).status).toBe(401);
+    expect((await login(app.db, 'paul', 'a-new-password-1', meta())).user.must_change_password).toBe(false);
+    expect(await auditText()).not.toContain('a-new-password-1');
   });
 });
 

@@ -272,3 +272,25 @@ describe('GET /api/admin/audit', () => {
     for (const bad of ['from=2025-13-01', 'actor=a%20b', 'format=xml']) expect((await auditRoute.GET(req(`/api/admin/audit?${bad}`, { cookie: admin.cookie }))).status, bad).toBe(400);
   });
 });
+
+describe('one-time passwords', () => {
+  it('open nothing but the password change, which needs the CSRF token', async () => {
+    const db = await (await import('../../dashboards/server/services')).appDb();
+    const { resetPassword } = await import('../../roles/users');
+    const once = await resetPassword(db, 'region-sued', 'admin');
+    const a = await loginAs('region-sued', once);
+    expect(a.status).toBe(200);
+    expect(a.body).toMatchObject({ mustChangePassword: true });
+    const blocked = await query.GET(req('/api/query?metric=applications', { cookie: a.cookie }));
+    expect(blocked.status).toBe(403);
+    expect(((await blocked.json()) as { error: string }).error).toMatch(/one-time password/);
+    const pw = ((await import('./session/password/route')) as unknown as { POST: Handler }).POST;
+    const change = (csrf?: string, body: unknown = { current: once, next: 'region-sued-new-1' }) => pw(req('/api/session/password', { method: 'POST', body, cookie: a.cookie, csrf }));
+    expect((await change()).status).toBe(403);
+    expect((await change(a.csrf, { current: once })).status).toBe(400);
+    expect((await change(a.csrf, { current: 'wrong-password-9', next: 'region-sued-new-1' })).status).toBe(400);
+    expect((await change(a.csrf)).status).toBe(200);
+    expect((await query.GET(req('/api/query?metric=applications', { cookie: a.cookie }))).status).toBe(200);
+    expect((await loginAs('region-sued', 'region-sued-new-1')).status).toBe(200);
+  });
+});

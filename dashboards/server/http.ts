@@ -44,7 +44,7 @@ const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 export function route<P extends Record<string, string> = Record<string, never>>(
   handler: (ctx: RequestContext, params: P) => Promise<Response>,
-  opts: { auth?: 'user' | 'none'; csrf?: boolean } = {},
+  opts: { auth?: 'user' | 'none'; csrf?: boolean; beforePasswordChange?: boolean } = {},
 ): (req: NextRequest, context?: { params: Promise<P> }) => Promise<Response> {
   return async (req, context) => {
     try {
@@ -52,6 +52,8 @@ export function route<P extends Record<string, string> = Record<string, never>>(
       const ctx: RequestContext = { req, ...(await resolveSession(req.cookies.get(SESSION_COOKIE)?.value)) };
       if ((opts.auth ?? 'user') === 'user') {
         if (!ctx.principal) return errorResponse(401, 'Please log in.');
+        // a one-time password opens nothing but the password change (and the session itself)
+        if (ctx.principal.user.must_change_password && !opts.beforePasswordChange) return errorResponse(403, 'Change your one-time password first (/password).');
         if ((opts.csrf ?? true) && STATE_CHANGING.has(req.method) && !csrfValid(ctx.session!, req.headers.get(CSRF_HEADER))) {
           return errorResponse(403, 'The request lacks a valid CSRF token; reload the page and try again.');
         }

@@ -20,5 +20,7 @@ export async function currentPrincipal(): Promise<Principal | undefined> {
 export async function requirePrincipal(path: string): Promise<Principal> {
   const p = await currentPrincipal();
   if (!p) redirect(`/login?next=${encodeURIComponent(path)}`);
+  // a one-time password leads to the password change first
+  if (p.user.must_change_password && path !== '/password') redirect(`/password?next=${encodeURIComponent(path)}`);
   return p;
 }

@@ -40,8 +40,10 @@ export const DELETE = route(async ({ req, principal }) => {
   headers.append('set-cookie', cookie(SESSION_COOKIE, '', { httpOnly: true, secure: secureCookies(req), maxAge: 0 }));
   headers.append('set-cookie', cookie(CSRF_COOKIE, '', { httpOnly: false, secure: secureCookies(req), maxAge: 0 }));
   return new Response(JSON.stringify({ loggedOut: true }), { status: 200, headers });
-});
+}, { beforePasswordChange: true });
 
-export const GET = route(async ({ principal, session }) =>
-  json({ username: principal!.user.username, displayName: principal!.user.display_name, csrfToken: session!.csrf, rights: describeRights(principal!) }),
+export const GET = route(
+  async ({ principal, session }) =>
+    json({ username: principal!.user.username, displayName: principal!.user.display_name, csrfToken: session!.csrf, mustChangePassword: principal!.user.must_change_password, rights: describeRights(principal!) }),
+  { beforePasswordChange: true },
 );
