@@ -4,8 +4,7 @@ import { isIsoDate } from '../../platform/dates';
 import { UserError } from '../../platform/errors';
 import { can } from '../../roles/ability';
 import type { Principal } from '../../roles/access';
-import type { AppDb } from '../../roles/app-db';
-import { queryAudit, type AuditEntry, type AuditQuery } from '../../roles/store';
+import type { AuditEntry, AuditQuery } from '../../roles/store';
 import { csvCell } from '../exports/csv';
 
 export const canReadAudit = (p: Principal) => can(p.ability, 'read', 'AuditLog');
@@ -39,10 +38,6 @@ export function auditQuery(p: Params, strict: boolean): AuditQuery {
     q[k] = v;
   }
   return q;
-}
-
-export async function auditEntries(db: AppDb, q: AuditQuery, limit: number): Promise<AuditEntry[]> {
-  return queryAudit(db, { ...q, limit });
 }
 
 /** The audit log as CSV (UTF-8, comma; details as JSON). */

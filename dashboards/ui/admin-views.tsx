@@ -6,6 +6,32 @@
 import type { AuditEntry, AuditQuery, StoredRole, StoredUser } from '../../roles/store';
 import { formatDate, t, type Lang } from '../i18n';
 
+/** A plain table: column headings, and rows whose first cell heads the row. */
+function AdminTable({ label, testId, headers, rows }: { label: string; testId: string; headers: string[]; rows: Array<{ key: string; cells: Array<string | number> }> }) {
+  return (
+    <div className="table-wrap" tabIndex={0} role="region" aria-label={label}>
+      <table className="data" data-testid={testId}>
+        <thead>
+          <tr>
+            {headers.map((h) => (
+              <th scope="col" key={h}>
+                {h}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.key}>
+              {r.cells.map((c, i) => (i === 0 ? <th scope="row" key={i}>{c}</th> : <td key={i} className={typeof c === 'number' ? 'num' : undefined}>{c}</td>))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 export function AdminOverview({ lang, users, roles, audit }: { lang: Lang; users?: StoredUser[]; roles?: StoredRole[]; audit: boolean }) {
   const yes = (b: boolean) => t(lang, b ? 'yes' : 'no');
   return (
@@ -20,60 +46,23 @@ export function AdminOverview({ lang, users, roles, audit }: { lang: Lang; users
       {users ? (
         <section className="panel" aria-labelledby="admin-users">
           <h2 id="admin-users">{t(lang, 'adminUsers')}</h2>
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="admin-users">
-            <table className="data" data-testid="admin-users">
-              <thead>
-                <tr>
-                  {(['colUser', 'colName', 'colRoles', 'colOffices', 'colStates', 'colActive'] as const).map((k) => (
-                    <th scope="col" key={k}>
-                      {t(lang, k)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {users.map((u) => (
-                  <tr key={u.username}>
-                    <th scope="row">{u.username}</th>
-                    <td>{u.display_name}</td>
-                    <td>{u.roles.join(', ')}</td>
-                    <td>{u.offices.join(', ')}</td>
-                    <td>{u.states.join(', ')}</td>
-                    <td>{yes(u.active)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AdminTable
+            label={t(lang, 'adminUsers')}
+            testId="admin-users"
+            headers={(['colUser', 'colName', 'colRoles', 'colOffices', 'colStates', 'colActive'] as const).map((k) => t(lang, k))}
+            rows={users.map((u) => ({ key: u.username, cells: [u.username, u.display_name, u.roles.join(', '), u.offices.join(', '), u.states.join(', '), yes(u.active)] }))}
+          />
         </section>
       ) : null}
       {roles ? (
         <section className="panel" aria-labelledby="admin-roles" style={{ marginTop: 'var(--gap)' }}>
           <h2 id="admin-roles">{t(lang, 'adminRoles')}</h2>
-          <div className="table-wrap" tabIndex={0} role="region" aria-labelledby="admin-roles">
-            <table className="data" data-testid="admin-roles">
-              <thead>
-                <tr>
-                  {(['colRole', 'colName', 'colRules', 'colVersion', 'colChangedBy'] as const).map((k) => (
-                    <th scope="col" key={k}>
-                      {t(lang, k)}
-                    </th>
-                  ))}
-                </tr>
-              </thead>
-              <tbody>
-                {roles.map((r) => (
-                  <tr key={r.name}>
-                    <th scope="row">{r.name}</th>
-                    <td>{lang === 'de' ? r.label_de : r.label_en}</td>
-                    <td className="num">{r.rules.length}</td>
-                    <td className="num">{r.version}</td>
-                    <td>{r.updated_by}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <AdminTable
+            label={t(lang, 'adminRoles')}
+            testId="admin-roles"
+            headers={(['colRole', 'colName', 'colRules', 'colVersion', 'colChangedBy'] as const).map((k) => t(lang, k))}
+            rows={roles.map((r) => ({ key: r.name, cells: [r.name, lang === 'de' ? r.label_de : r.label_en, r.rules.length, r.version, r.updated_by] }))}
+          />
         </section>
       ) : null}
     </>
@@ -109,33 +98,12 @@ export function AuditView({ lang, q, rows, limit }: { lang: Lang; q: AuditQuery;
           </a>
         </div>
       </form>
-      <div className="table-wrap" tabIndex={0} role="region" aria-label={t(lang, 'auditLog')}>
-        <table className="data" data-testid="audit">
-          <thead>
-            <tr>
-              {(['colAt', 'colUser', 'colAction', 'colTarget', 'colOutcome', 'colDetails'] as const).map((k) => (
-                <th scope="col" key={k}>
-                  {t(lang, k)}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
-              <tr key={r.audit_id}>
-                <td>{formatDate(r.at, lang)}</td>
-                <th scope="row">{r.actor}</th>
-                <td>{r.action}</td>
-                <td>{r.target ?? ''}</td>
-                <td>{r.outcome}</td>
-                <td>
-                  <code>{JSON.stringify(r.details)}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <AdminTable
+        label={t(lang, 'auditLog')}
+        testId="audit"
+        headers={(['colUser', 'colAt', 'colAction', 'colTarget', 'colOutcome', 'colDetails'] as const).map((k) => t(lang, k))}
+        rows={rows.map((r) => ({ key: r.audit_id, cells: [r.actor, formatDate(r.at, lang), r.action, r.target ?? '', r.outcome, JSON.stringify(r.details)] }))}
+      />
     </>
   );
 }

@@ -2,6 +2,7 @@
 import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import { t, type Lang } from '../i18n';
+import { postJson, safeNext } from './api';
 
 export function LoginForm({ lang, next }: { lang: Lang; next: string }) {
   const router = useRouter();
@@ -13,18 +14,13 @@ export function LoginForm({ lang, next }: { lang: Lang; next: string }) {
     setBusy(true);
     setError('');
     const form = new FormData(e.currentTarget);
-    const r = await fetch('/api/session', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username: form.get('username'), password: form.get('password') }),
-    });
-    if (r.ok) {
-      router.push(next.startsWith('/') && !next.startsWith('//') ? next : '/');
+    const error = await postJson('/api/session', { username: form.get('username'), password: form.get('password') }, t(lang, 'loginFailed'));
+    if (!error) {
+      router.push(safeNext(next));
       router.refresh();
       return;
     }
-    const body = (await r.json().catch(() => ({}))) as { error?: string };
-    setError(body.error ?? t(lang, 'loginFailed'));
+    setError(error);
     setBusy(false);
   };
   return (

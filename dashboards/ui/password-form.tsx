@@ -3,8 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import { t, type Lang } from '../i18n';
-
-const csrfToken = () => document.cookie.split('; ').find((c) => c.startsWith('fis_csrf='))?.slice('fis_csrf='.length) ?? '';
+import { postJson, safeNext } from './api';
 
 export function PasswordForm({ lang, next }: { lang: Lang; next: string }) {
   const router = useRouter();
@@ -20,18 +19,13 @@ export function PasswordForm({ lang, next }: { lang: Lang; next: string }) {
     }
     setBusy(true);
     setError('');
-    const r = await fetch('/api/session/password', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-csrf-token': csrfToken() },
-      body: JSON.stringify({ current: form.get('current'), next: form.get('next') }),
-    });
-    if (r.ok) {
-      router.push(next.startsWith('/') && !next.startsWith('//') ? next : '/');
+    const error = await postJson('/api/session/password', { current: form.get('current'), next: form.get('next') }, t(lang, 'errorTitle'));
+    if (!error) {
+      router.push(safeNext(next));
       router.refresh();
       return;
     }
-    const body = (await r.json().catch(() => ({}))) as { error?: string };
-    setError(body.error ?? t(lang, 'errorTitle'));
+    setError(error);
     setBusy(false);
   };
   return (

@@ -3,10 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { LANG_COOKIE, t, type Lang } from '../i18n';
-
-function csrfToken(): string {
-  return document.cookie.split('; ').find((c) => c.startsWith('fis_csrf='))?.slice('fis_csrf='.length) ?? '';
-}
+import { csrfToken } from './api';
 
 export function UserMenu({ lang, displayName }: { lang: Lang; displayName: string }) {
   const router = useRouter();
