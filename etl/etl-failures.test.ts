@@ -15,10 +15,9 @@ import { ALL_MODELS } from '../warehouse/models';
 import { runModelTests } from '../warehouse/quality';
 import { SnapshotReader, readCurrent } from '../warehouse/snapshots';
 import { etlOpts, reconcileWithSources } from '../test/etl-helpers';
-import { listRuns } from './history';
 import { exportLake } from './lake';
 import { runEtl } from './run';
-import { etlStatus } from './status';
+import { etlStatus, listRuns } from '../warehouse/pipeline';
 
 describe('ETL failure handling', () => {
   const t = tempDir();
@@ -80,7 +79,9 @@ describe('ETL failure handling', () => {
 
     const run = await runEtl(etlOpts(t.dir, targets, false));
     expect(run.status).toBe('succeeded');
-    const s = await etlStatus(t.dir);
+    const s = await etlStatus(t.dir, { freshnessHours: 24 * 365 * 10 });
+    expect(s.freshness.map((f) => [f.system, f.fresh])).toEqual([['asylum', true], ['integration', true]]);
+    expect(s.quarantine.find((q) => q.reason === 'unknown nationality code')!.samples).toEqual([{ key: String(newId), date: expect.any(String) }]);
     const reasons = Object.fromEntries(s.quarantine.map((q) => [`${q.source_table}: ${q.reason}`, q.rows]));
     expect(reasons).toMatchObject({
       'asyl.application: unknown nationality code': 1,

@@ -17,7 +17,7 @@ import { blocking, saveResults, type DqResult } from '../warehouse/quality';
 import { buildingFile, gcSnapshots, newSnapshotId, publishSnapshot, stagingFile, warehouseDir, type SnapshotInfo } from '../warehouse/snapshots';
 import { SOURCE_TABLES, mirroredColumns, type SourceSystem, type SourceTable } from '../warehouse/sources';
 import type { ExtractResult, ExtractSpec } from './extract';
-import { newRunId, saveRun, type RunRecord } from './history';
+import { newRunId, saveRun, type RunRecord } from '../warehouse/pipeline';
 import { exportLake } from './lake';
 
 const log = createLogger('etl');

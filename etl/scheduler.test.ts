@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../platform/config';
 import { tempDir } from '../test/helpers';
-import { schedulerStateFile, startScheduler } from './scheduler';
+import { schedulerStateFile } from '../warehouse/pipeline';
+import { startScheduler } from './scheduler';
 
 const never = '0 0 1 1 *';
 /** A stand-in for `fis etl run`: appends to a log, sleeps, exits with the next code of a list. */

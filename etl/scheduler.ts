@@ -14,6 +14,7 @@ import cron from 'node-cron';
 import { projectRoot } from '../platform/config';
 import { UserError } from '../platform/errors';
 import { createLogger } from '../platform/logger';
+import { schedulerStateFile, type SchedulerState } from '../warehouse/pipeline';
 import { warehouseDir } from '../warehouse/snapshots';
 
 const log = createLogger('scheduler');
@@ -32,16 +33,6 @@ export interface SchedulerOptions {
   command?: (full: boolean) => { cmd: string; args: string[] };
 }
 
-export interface SchedulerState {
-  pid: number;
-  startedAt: string;
-  schedules: { incremental: string; full: string; timezone: string };
-  next: { incremental: string | null; full: string | null };
-  running: { mode: 'full' | 'incremental'; since: string; attempt: number } | null;
-  last?: { mode: string; endedAt: string; status: 'succeeded' | 'failed' | 'blocked'; attempts: number };
-}
-
-export const schedulerStateFile = (dataDir: string) => join(warehouseDir(dataDir), 'scheduler.json');
 
 export interface Scheduler {
   /** Runs one job now (as a tick would); resolves when it and its retries are done. */

@@ -8,34 +8,9 @@
 import { z } from 'zod';
 import { UserError } from '../platform/errors';
 import { CONDITION_FIELDS } from '../warehouse/semantic/types';
+import { OPERATORS, PLACEHOLDERS, SUBJECTS } from './vocabulary';
 
-export const DATA_SUBJECTS = { AsylumData: 'asylum', IntegrationData: 'integration', VocationalData: 'vocational' } as const;
-export type DataSubject = keyof typeof DATA_SUBJECTS;
-
-interface SubjectSpec {
-  actions: readonly string[];
-  /** fields conditions may name; for data subjects the row fields of the CASL → SQL bridge */
-  fields: readonly string[];
-  /** actions that take no conditions */
-  unconditional?: readonly string[];
-  label: { de: string; en: string };
-}
-
-export const SUBJECTS: Record<string, SubjectSpec> = {
-  AsylumData: { actions: ['read', 'read_unsuppressed'], fields: ['office_code', 'state_code', 'nationality_code'], unconditional: ['read_unsuppressed'], label: { de: 'Asyldaten', en: 'Asylum data' } },
-  IntegrationData: { actions: ['read', 'read_unsuppressed'], fields: ['state_code', 'nationality_code'], unconditional: ['read_unsuppressed'], label: { de: 'Integrationskursdaten', en: 'Integration-course data' } },
-  VocationalData: { actions: ['read', 'read_unsuppressed'], fields: ['state_code', 'nationality_code'], unconditional: ['read_unsuppressed'], label: { de: 'Berufssprachkursdaten', en: 'Vocational-course data' } },
-  Metric: { actions: ['use'], fields: ['name'], label: { de: 'Kennzahlen', en: 'Metrics' } },
-  Dashboard: { actions: ['view', 'export'], fields: ['slug', 'format'], label: { de: 'Dashboards', en: 'Dashboards' } },
-  Report: { actions: ['view', 'export'], fields: ['id', 'format'], label: { de: 'Berichte', en: 'Reports' } },
-  Role: { actions: ['manage'], fields: [], label: { de: 'Rollen', en: 'Roles' } },
-  User: { actions: ['manage'], fields: [], label: { de: 'Benutzer', en: 'Users' } },
-  Pipeline: { actions: ['read', 'run'], fields: [], label: { de: 'Datenpipeline', en: 'Data pipeline' } },
-  AuditLog: { actions: ['read'], fields: [], label: { de: 'Protokoll', en: 'Audit log' } },
-};
-
-export const OPERATORS = ['$eq', '$ne', '$in', '$nin', '$lt', '$lte', '$gt', '$gte'] as const;
-export const PLACEHOLDERS = { '${user.offices}': 'offices', '${user.states}': 'states', '${user.username}': 'username' } as const;
+export { DATA_SUBJECTS, OPERATORS, PLACEHOLDERS, SUBJECTS, type DataSubject, type SubjectSpec } from './vocabulary';
 
 const scalar = z.union([z.string().max(200), z.number()]);
 const conditionValue = z.union([scalar, z.array(scalar).max(500), z.record(z.string(), z.union([scalar, z.array(scalar).max(500)]))]);

@@ -58,19 +58,27 @@ export async function getRoles(db: AppDb, names: readonly string[]): Promise<Sto
   return (await db.selectFrom('role').selectAll().where('name', 'in', [...names]).execute()).map(toRole);
 }
 
-/** Creates a role (version 1), its history row and the audit entry, in one statement. */
-export async function createRole(db: AppDb, input: unknown, actor: string): Promise<StoredRole> {
+/** Why a change is made, for the audit entry: an edit, or the restore of an older version. */
+export interface ChangeNote {
+  action?: 'role.create' | 'role.update' | 'role.restore';
+  details?: Record<string, unknown>;
+}
+
+/** Creates a role (version 1, or the next after a deleted one of that name), its history row and the audit entry, in one statement. */
+export async function createRole(db: AppDb, input: unknown, actor: string, note: ChangeNote = {}): Promise<StoredRole> {
   const def = validateRoleDefinition(input);
   const rules = JSON.stringify(def.rules);
   const r = await sql<{ name: string }>`
     WITH ins AS (
       INSERT INTO role (name, label_de, label_en, description, rules, version, updated_by)
-      VALUES (${def.name}, ${def.label_de}, ${def.label_en}, ${def.description}, ${rules}::jsonb, 1, ${actor})
+      VALUES (${def.name}, ${def.label_de}, ${def.label_en}, ${def.description}, ${rules}::jsonb,
+              -- a name used before continues its history after the deletion row
+              (SELECT coalesce(max(version), 0) + 1 FROM role_version WHERE name = ${def.name}), ${actor})
       ON CONFLICT (name) DO NOTHING RETURNING *),
     hist AS (INSERT INTO role_version (name, version, label_de, label_en, description, rules, changed_by)
              SELECT name, version, label_de, label_en, description, rules, updated_by FROM ins),
     aud AS (INSERT INTO audit_log (actor, action, target, outcome, details)
-            SELECT ${actor}, 'role.create', name, 'ok', jsonb_build_object('version', version) FROM ins)
+            SELECT ${actor}, ${note.action ?? 'role.create'}, name, 'ok', jsonb_build_object('version', version) || ${JSON.stringify(note.details ?? {})}::jsonb FROM ins)
     SELECT name FROM ins`.execute(db);
   if (r.rows.length === 0) throw new UserError(`A role named "${def.name}" exists already.`, { httpStatus: 409 });
   return (await getRole(db, def.name))!;
@@ -80,7 +88,7 @@ export async function createRole(db: AppDb, input: unknown, actor: string): Prom
  * Replaces a role's definition if it is still at `expectedVersion`: the new version, its history
  * row and the audit entry (with the changed fields) in one statement.
  */
-export async function updateRole(db: AppDb, name: string, input: unknown, expectedVersion: number, actor: string): Promise<StoredRole> {
+export async function updateRole(db: AppDb, name: string, input: unknown, expectedVersion: number, actor: string, note: ChangeNote = {}): Promise<StoredRole> {
   const def = validateRoleDefinition({ ...(input as object), name });
   const rules = JSON.stringify(def.rules);
   const r = await sql<{ version: number }>`
@@ -92,10 +100,11 @@ export async function updateRole(db: AppDb, name: string, input: unknown, expect
     hist AS (INSERT INTO role_version (name, version, label_de, label_en, description, rules, changed_by)
              SELECT name, version, label_de, label_en, description, rules, updated_by FROM upd),
     aud AS (INSERT INTO audit_log (actor, action, target, outcome, details)
-            SELECT ${actor}, 'role.update', upd.name, 'ok',
+            SELECT ${actor}, ${note.action ?? 'role.update'}, upd.name, 'ok',
                    jsonb_build_object('from_version', old.version, 'to_version', upd.version,
                                       'rules_changed', old.rules IS DISTINCT FROM upd.rules,
                                       'labels_changed', (old.label_de, old.label_en, old.description) IS DISTINCT FROM (upd.label_de, upd.label_en, upd.description))
+                   || ${JSON.stringify(note.details ?? {})}::jsonb
               FROM upd, old)
     SELECT version FROM upd`.execute(db);
   if (r.rows.length === 0) {
@@ -123,9 +132,35 @@ export async function deleteRole(db: AppDb, name: string, expectedVersion: numbe
   if (r.rows.length === 0) throw new UserError(`The role "${name}" does not exist or was changed in the meantime.`, { httpStatus: 409 });
 }
 
-export async function roleHistory(db: AppDb, name: string) {
+/**
+ * Restores an older version of a role as its newest: the definition of that version becomes a
+ * new version (history is never rewritten). A deleted role is created again. `expectedVersion`
+ * is the current version the admin saw (null when the role is deleted).
+ */
+export async function restoreRole(db: AppDb, name: string, version: number, expectedVersion: number | null, actor: string): Promise<StoredRole> {
+  const old = (await roleHistory(db, name)).find((h) => h.version === version && !h.deleted);
+  if (!old) throw new UserError(`The role "${name.slice(0, 60)}" has no version ${version} to restore.`, { httpStatus: 404 });
+  const def = { name, label_de: old.label_de, label_en: old.label_en, description: old.description, rules: old.rules };
+  const note: ChangeNote = { action: 'role.restore', details: { restored_version: version } };
+  if (expectedVersion === null) {
+    if (await getRole(db, name)) throw new UserError(`The role "${name}" exists again in the meantime; reload it.`, { httpStatus: 409 });
+    return createRole(db, def, actor, note);
+  }
+  return updateRole(db, name, def, expectedVersion, actor, note);
+}
+
+export interface RoleVersion extends RoleDefinition {
+  version: number;
+  changed_at: string;
+  changed_by: string;
+  deleted: boolean;
+}
+
+/** Every version of a role (also of a deleted one), newest first. */
+export async function roleHistory(db: AppDb, name: string): Promise<RoleVersion[]> {
   return (await db.selectFrom('role_version').selectAll().where('name', '=', name).orderBy('version', 'desc').execute()).map((r) => ({
     ...r,
+    changed_at: new Date(r.changed_at).toISOString(),
     version: Number(r.version),
     rules: (typeof r.rules === 'string' ? JSON.parse(r.rules) : r.rules) as RoleDefinition['rules'],
   }));

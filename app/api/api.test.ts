@@ -10,36 +10,18 @@ import { runEtl } from '../../etl/run';
 import { openAppDb } from '../../roles/app-db';
 import { installDemo } from '../../roles/store';
 import { etlOpts } from '../../test/etl-helpers';
+import { login, req } from '../../test/api-helpers';
 import { generateTiny, pgliteTargets, tempDir } from '../../test/helpers';
 
 const t = tempDir();
 process.env.FIS_DATA_DIR = t.dir;
 process.env.FIS_DEMO_PASSWORD = 'demo-password-1';
-type Handler = (req: NextRequest) => Promise<Response>;
-let session: { POST: Handler; DELETE: Handler; GET: Handler };
-let query: { GET: Handler };
-let health: { GET: Handler };
+type H = (req: NextRequest) => Promise<Response>;
+let session: { POST: H; DELETE: H; GET: H };
+let query: { GET: H };
+let health: { GET: H };
 
-const req = (path: string, init: { method?: string; body?: unknown; cookie?: string; csrf?: string; headers?: Record<string, string> } = {}) =>
-  new NextRequest(`http://localhost${path}`, {
-    method: init.method ?? 'GET',
-    headers: {
-      ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
-      ...(init.cookie ? { cookie: init.cookie } : {}),
-      ...(init.csrf ? { 'x-csrf-token': init.csrf } : {}),
-      'x-forwarded-for': '10.1.2.3',
-      ...init.headers,
-    },
-    ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),
-  });
-
-async function loginAs(username: string, password = 'demo-password-1', headers: Record<string, string> = {}) {
-  const r = await session.POST(req('/api/session', { method: 'POST', body: { username, password }, headers }));
-  const cookies = r.headers.getSetCookie();
-  const token = /fis_session=([^;]+)/.exec(cookies.join('\n'))?.[1];
-  const body = (await r.json()) as { csrfToken?: string; error?: string };
-  return { status: r.status, cookies, cookie: token ? `fis_session=${token}` : '', csrf: body.csrfToken ?? '', body };
-}
+const loginAs = login;
 
 beforeAll(async () => {
   const targets = pgliteTargets(t.dir);
@@ -245,9 +227,9 @@ describe('export routes', () => {
 });
 
 describe('GET /api/admin/audit', () => {
-  let auditRoute: { GET: Handler };
+  let auditRoute: { GET: H };
   beforeAll(async () => {
-    auditRoute = (await import('./admin/audit/route')) as unknown as { GET: Handler };
+    auditRoute = (await import('./admin/audit/route')) as unknown as { GET: H };
   });
 
   it('gives the audit log to who may read it, filtered, as JSON or CSV — and logs the CSV export', async () => {
@@ -284,7 +266,7 @@ describe('one-time passwords', () => {
     const blocked = await query.GET(req('/api/query?metric=applications', { cookie: a.cookie }));
     expect(blocked.status).toBe(403);
     expect(((await blocked.json()) as { error: string }).error).toMatch(/one-time password/);
-    const pw = ((await import('./session/password/route')) as unknown as { POST: Handler }).POST;
+    const pw = ((await import('./session/password/route')) as unknown as { POST: H }).POST;
     const change = (csrf?: string, body: unknown = { current: once, next: 'region-sued-new-1' }) => pw(req('/api/session/password', { method: 'POST', body, cookie: a.cookie, csrf }));
     expect((await change()).status).toBe(403);
     expect((await change(a.csrf, { current: once })).status).toBe(400);

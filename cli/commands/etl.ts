@@ -47,8 +47,9 @@ export function registerEtl(program: Command): void {
     .option('--runs <n>', 'how many runs to list', '10')
     .action(
       action(async (o: { json?: boolean; runs: string }) => {
-        const { etlStatus } = await import('../../etl/status');
-        const s = await etlStatus(getConfig().dataDir, Math.max(1, Number(o.runs) || 10));
+        const { etlStatus } = await import('../../warehouse/pipeline');
+        const c = getConfig();
+        const s = await etlStatus(c.dataDir, { runs: Math.max(1, Number(o.runs) || 10), freshnessHours: c.freshnessHours });
         if (o.json) {
           process.stdout.write(JSON.stringify(s, null, 2) + '\n');
           return;
@@ -80,9 +81,13 @@ export function registerEtl(program: Command): void {
           out(`\nFindings of run ${last.runId}:`);
           for (const f of last.dq.findings) out(`  [${f.severity}] ${f.check}: ${f.failing} failing${f.sample ? ` — ${f.sample.slice(0, 160)}` : ''}`);
         }
+        if (s.freshness.length) {
+          out('\nFreshness (latest change per source):');
+          printTable(s.freshness.map((f) => ({ source: f.system, latest_change: f.latestChange ?? '', age_hours: f.ageHours, threshold_hours: f.thresholdHours, fresh: f.fresh ? 'yes' : 'NO' })));
+        }
         if (s.quarantine.length) {
           out('\nQuarantined rows in the current snapshot:');
-          printTable(s.quarantine);
+          printTable(s.quarantine.map((q) => ({ source_table: q.source_table, reason: q.reason, rows: q.rows, sample_keys: q.samples.map((x) => x.key).join(', ') })));
         }
       }),
     );

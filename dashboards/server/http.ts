@@ -7,8 +7,9 @@ import 'server-only';
 import { createReadStream, openSync, unlinkSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import type { NextRequest } from 'next/server';
+import type { z } from 'zod';
 import type { ExportFile } from '../exports/doc';
-import { isUserError, oneLine } from '../../platform/errors';
+import { UserError, isUserError, oneLine } from '../../platform/errors';
 import { createLogger } from '../../platform/logger';
 import { principalFor, type Principal } from '../../roles/access';
 import { CSRF_HEADER, DEFAULT_AUTH, SESSION_COOKIE, csrfValid, sessionFromToken, type AuthSettings, type Session } from '../../roles/auth';
@@ -65,6 +66,14 @@ export function route<P extends Record<string, string> = Record<string, never>>(
       return errorResponse(500, 'An internal error occurred; it has been logged.');
     }
   };
+}
+
+/** A request's JSON body checked against `schema`; 415 or 400 with `hint` (the expected shape) otherwise. */
+export async function jsonBody<T>(req: NextRequest, schema: z.ZodType<T>, hint: string): Promise<T> {
+  if (!(req.headers.get('content-type') ?? '').startsWith('application/json')) throw new UserError('Send JSON (Content-Type: application/json).', { httpStatus: 415 });
+  const parsed = schema.safeParse(await req.json().catch(() => undefined));
+  if (!parsed.success) throw new UserError(`Send ${hint}.`);
+  return parsed.data;
 }
 
 /** Whether cookies must carry the Secure flag for this request. */

@@ -1,13 +1,16 @@
 /**
- * Administration views: users and roles (read; changed with `fis users` / `fis roles`), and the
- * audit log with filters and CSV download. Shown only to users with an administrative right —
- * which grants no case data.
+ * Administration views: the overview of users and roles, a role's history with readable diffs,
+ * the pipeline monitor, and the audit log with filters and CSV download. Shown only to users with
+ * an administrative right — which grants no case data.
  */
-import type { AuditEntry, AuditQuery, StoredRole, StoredUser } from '../../roles/store';
+import { describeRule, diffRoles } from '../../roles/describe';
+import type { AuditEntry, AuditQuery, RoleVersion, StoredRole, StoredUser } from '../../roles/store';
+import type { EtlStatus } from '../../warehouse/pipeline';
 import { formatDate, t, type Lang } from '../i18n';
+import { AutoRefresh, RestoreButton, RunNowButtons } from './admin-actions';
 
 /** A plain table: column headings, and rows whose first cell heads the row. */
-function AdminTable({ label, testId, headers, rows }: { label: string; testId: string; headers: string[]; rows: Array<{ key: string; cells: Array<string | number> }> }) {
+function AdminTable({ label, testId, headers, rows }: { label: string; testId: string; headers: string[]; rows: Array<{ key: string; cells: Array<React.ReactNode> }> }) {
   return (
     <div className="table-wrap" tabIndex={0} role="region" aria-label={label}>
       <table className="data" data-testid={testId}>
@@ -32,39 +35,202 @@ function AdminTable({ label, testId, headers, rows }: { label: string; testId: s
   );
 }
 
-export function AdminOverview({ lang, users, roles, audit }: { lang: Lang; users?: StoredUser[]; roles?: StoredRole[]; audit: boolean }) {
+export function AdminOverview({ lang, users, roles, audit, pipeline }: { lang: Lang; users?: StoredUser[]; roles?: StoredRole[]; audit: boolean; pipeline: boolean }) {
   const yes = (b: boolean) => t(lang, b ? 'yes' : 'no');
   return (
     <>
       <h1>{t(lang, 'administration')}</h1>
-      <p>{t(lang, 'adminCli')}</p>
-      {audit ? (
-        <p>
-          <a href="/admin/audit">{t(lang, 'auditLog')}</a>
-        </p>
-      ) : null}
+      <ul className="admin-links">
+        {pipeline ? (
+          <li>
+            <a href="/admin/pipeline">{t(lang, 'pipeline')}</a>
+          </li>
+        ) : null}
+        {audit ? (
+          <li>
+            <a href="/admin/audit">{t(lang, 'auditLog')}</a>
+          </li>
+        ) : null}
+      </ul>
       {users ? (
         <section className="panel" aria-labelledby="admin-users">
           <h2 id="admin-users">{t(lang, 'adminUsers')}</h2>
+          <p>
+            <a href="/admin/users/new">{t(lang, 'userNew')}</a>
+          </p>
           <AdminTable
             label={t(lang, 'adminUsers')}
             testId="admin-users"
             headers={(['colUser', 'colName', 'colRoles', 'colOffices', 'colStates', 'colActive'] as const).map((k) => t(lang, k))}
-            rows={users.map((u) => ({ key: u.username, cells: [u.username, u.display_name, u.roles.join(', '), u.offices.join(', '), u.states.join(', '), yes(u.active)] }))}
+            rows={users.map((u) => ({ key: u.username, cells: [<a key="a" href={`/admin/users/${encodeURIComponent(u.username)}`}>{u.username}</a>, u.display_name, u.roles.join(', '), u.offices.join(', '), u.states.join(', '), yes(u.active)] }))}
           />
         </section>
       ) : null}
       {roles ? (
         <section className="panel" aria-labelledby="admin-roles" style={{ marginTop: 'var(--gap)' }}>
           <h2 id="admin-roles">{t(lang, 'adminRoles')}</h2>
+          <p>
+            <a href="/admin/roles/new">{t(lang, 'roleNew')}</a>
+          </p>
           <AdminTable
             label={t(lang, 'adminRoles')}
             testId="admin-roles"
             headers={(['colRole', 'colName', 'colRules', 'colVersion', 'colChangedBy'] as const).map((k) => t(lang, k))}
-            rows={roles.map((r) => ({ key: r.name, cells: [r.name, lang === 'de' ? r.label_de : r.label_en, r.rules.length, r.version, r.updated_by] }))}
+            rows={roles.map((r) => ({ key: r.name, cells: [<a key="a" href={`/admin/roles/${encodeURIComponent(r.name)}`}>{r.name}</a>, lang === 'de' ? r.label_de : r.label_en, r.rules.length, r.version, r.updated_by] }))}
           />
         </section>
       ) : null}
+    </>
+  );
+}
+
+/** Every version of a role, newest first, each with what changed against the one before and a restore button. */
+export function RoleHistoryView({ lang, name, history, current }: { lang: Lang; name: string; history: RoleVersion[]; current: number | null }) {
+  return (
+    <section className="panel" aria-labelledby="role-history" style={{ marginTop: 'var(--gap)' }}>
+      <h2 id="role-history">{t(lang, 'history')}</h2>
+      <ol className="history" data-testid="history">
+        {history.map((h, i) => {
+          const before = history[i + 1];
+          const d = before && !h.deleted ? diffRoles(before, h) : undefined;
+          return (
+            <li key={h.version} data-version={h.version}>
+              <p>
+                <strong>
+                  {t(lang, 'colVersion')} {h.version}
+                </strong>{' '}
+                · {formatDate(h.changed_at, lang)} · {h.changed_by}
+                {h.deleted ? ` · ${t(lang, 'deleted')}` : ''}
+                {h.version === current ? ` · ${t(lang, 'currentVersion')}` : ''}
+              </p>
+              {d ? (
+                <ul className="diff">
+                  {d.fields.map((f) => (
+                    <li key={f.field}>
+                      {f.field}: „{f.from}“ → „{f.to}“
+                    </li>
+                  ))}
+                  {d.removed.map((r, j) => (
+                    <li key={`r${j}`} className="diff-removed">
+                      − {describeRule(r, lang)}
+                    </li>
+                  ))}
+                  {d.added.map((r, j) => (
+                    <li key={`a${j}`} className="diff-added">
+                      + {describeRule(r, lang)}
+                    </li>
+                  ))}
+                  {!d.fields.length && !d.removed.length && !d.added.length ? <li>{t(lang, 'noChange')}</li> : null}
+                </ul>
+              ) : !before && !h.deleted ? (
+                <ul className="diff">
+                  {h.rules.map((r, j) => (
+                    <li key={j}>{describeRule(r, lang)}</li>
+                  ))}
+                </ul>
+              ) : null}
+              {h.version !== current && !h.deleted ? <RestoreButton lang={lang} name={name} version={h.version} current={current} /> : null}
+            </li>
+          );
+        })}
+      </ol>
+    </section>
+  );
+}
+
+const seconds = (n: number | undefined, lang: Lang) => (n === undefined ? '' : `${n.toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: 1 })} s`);
+
+/** The pipeline monitor: freshness, schedule, runs (status, duration, rows per table and stage, reason), findings, quarantine. */
+export function PipelineView({ lang, status, canRun, active }: { lang: Lang; status: EtlStatus; canRun: boolean; active: boolean }) {
+  const s = status;
+  const last = s.runs[0];
+  return (
+    <>
+      <h1>{t(lang, 'pipeline')}</h1>
+      <AutoRefresh active={active} />
+      <p>
+        {s.snapshot
+          ? t(lang, 'pipelineSnapshot', { id: s.snapshot.id, asOf: s.snapshot.dataAsOf ? formatDate(s.snapshot.dataAsOf, lang) : '—', at: formatDate(s.snapshot.publishedAt, lang) })
+          : t(lang, 'pipelineNoSnapshot')}
+      </p>
+      <p data-testid="schedule">
+        {s.scheduler
+          ? t(lang, 'pipelineNext', { inc: s.scheduler.next.incremental ? formatDate(s.scheduler.next.incremental, lang) : '—', full: s.scheduler.next.full ? formatDate(s.scheduler.next.full, lang) : '—' })
+          : t(lang, 'pipelineNoScheduler')}
+      </p>
+      {canRun ? <RunNowButtons lang={lang} /> : null}
+      {active ? (
+        <p className="loading-flag" role="status">
+          {t(lang, 'pipelineRunning')}
+        </p>
+      ) : null}
+      <section className="panel" aria-labelledby="freshness" style={{ marginTop: 'var(--gap)' }}>
+        <h2 id="freshness">{t(lang, 'freshness')}</h2>
+        <AdminTable
+          label={t(lang, 'freshness')}
+          testId="freshness"
+          headers={(['colSource', 'colLatestChange', 'colAgeHours', 'colThreshold', 'colStatus'] as const).map((k) => t(lang, k))}
+          rows={s.freshness.map((f) => ({
+            key: f.system,
+            cells: [f.system, f.latestChange ? formatDate(f.latestChange, lang) : '—', f.ageHours ?? '—', f.thresholdHours, t(lang, f.fresh ? 'fresh' : 'stale')],
+          }))}
+        />
+      </section>
+      <section className="panel" aria-labelledby="runs" style={{ marginTop: 'var(--gap)' }}>
+        <h2 id="runs">{t(lang, 'runs')}</h2>
+        <AdminTable
+          label={t(lang, 'runs')}
+          testId="runs"
+          headers={(['colRun', 'colMode', 'colTrigger', 'colStatus', 'colDuration', 'colExtracted', 'colQuarantined', 'colReason'] as const).map((k) => t(lang, k))}
+          rows={s.runs.map((r) => ({
+            key: r.runId,
+            cells: [
+              formatDate(r.startedAt, lang),
+              r.mode,
+              r.trigger,
+              t(lang, `run_${r.status}`),
+              seconds(r.stages.total, lang),
+              Object.values(r.tables).reduce((n, x) => n + x.extracted, 0),
+              Object.values(r.tables).reduce((n, x) => n + x.quarantined, 0),
+              r.error ?? '',
+            ],
+          }))}
+        />
+      </section>
+      {last ? (
+        <section className="panel" aria-labelledby="last-run" style={{ marginTop: 'var(--gap)' }}>
+          <h2 id="last-run">{t(lang, 'lastRun', { at: formatDate(last.startedAt, lang) })}</h2>
+          <p>{Object.entries(last.stages).map(([k, v]) => `${k} ${seconds(v, lang)}`).join(' · ')}</p>
+          <AdminTable
+            label={t(lang, 'lastRun', { at: '' })}
+            testId="run-tables"
+            headers={(['colTable', 'colExtracted', 'colStaged', 'colQuarantined', 'colPublished'] as const).map((k) => t(lang, k))}
+            rows={Object.entries(last.tables).map(([name, x]) => ({ key: name, cells: [name, x.extracted, x.staged, x.quarantined, x.published ?? '—'] }))}
+          />
+          {last.dq.findings.length ? (
+            <>
+              <h3>{t(lang, 'findings')}</h3>
+              <ul data-testid="findings">
+                {last.dq.findings.map((f) => (
+                  <li key={f.check}>
+                    [{f.severity}] {f.check}: {f.failing}
+                  </li>
+                ))}
+              </ul>
+            </>
+          ) : null}
+        </section>
+      ) : null}
+      <section className="panel" aria-labelledby="quarantine" style={{ marginTop: 'var(--gap)' }}>
+        <h2 id="quarantine">{t(lang, 'quarantine')}</h2>
+        <p className="hint">{t(lang, 'quarantineHint')}</p>
+        <AdminTable
+          label={t(lang, 'quarantine')}
+          testId="quarantine"
+          headers={(['colTable', 'colReason', 'colRows', 'colSamples'] as const).map((k) => t(lang, k))}
+          rows={s.quarantine.map((q) => ({ key: `${q.source_table}|${q.reason}`, cells: [q.source_table, q.reason, q.rows, q.samples.map((x) => `${x.key}${x.date ? ` (${x.date})` : ''}`).join(', ')] }))}
+        />
+      </section>
     </>
   );
 }

@@ -1,7 +1,6 @@
 import { forbidden } from 'next/navigation';
-import { can } from '../../../roles/ability';
 import { listRoles, listUsers } from '../../../roles/store';
-import { canReadAudit } from '../../../dashboards/server/admin';
+import { mayAdminister } from '../../../dashboards/server/admin';
 import { currentLang, requirePrincipal } from '../../../dashboards/server/page';
 import { appDb } from '../../../dashboards/server/services';
 import { isAdmin } from '../../../dashboards/rights';
@@ -13,7 +12,7 @@ export default async function AdminPage() {
   const principal = await requirePrincipal('/admin');
   if (!isAdmin(principal)) forbidden();
   const db = await appDb();
-  const users = can(principal.ability, 'manage', 'User') ? await listUsers(db) : undefined;
-  const roles = can(principal.ability, 'manage', 'Role') ? await listRoles(db) : undefined;
-  return <AdminOverview lang={await currentLang()} users={users} roles={roles} audit={canReadAudit(principal)} />;
+  const users = mayAdminister(principal, 'users') ? await listUsers(db) : undefined;
+  const roles = mayAdminister(principal, 'roles') ? await listRoles(db) : undefined;
+  return <AdminOverview lang={await currentLang()} users={users} roles={roles} audit={mayAdminister(principal, 'audit')} pipeline={mayAdminister(principal, 'pipeline')} />;
 }

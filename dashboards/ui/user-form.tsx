@@ -1,0 +1,125 @@
+'use client';
+/**
+ * Creating and changing a user: name, roles, scope (offices, states), active; and resetting the
+ * password. A one-time password is shown once, here, to hand over — never stored or logged in
+ * clear. Changes carry the version they were made on: a concurrent change is refused.
+ */
+import { useRouter } from 'next/navigation';
+import { useId, useState } from 'react';
+import type { PublicUser } from '../server/admin';
+import { t, type Lang } from '../i18n';
+import { sendJson } from './api';
+
+const split = (s: string) => s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean);
+
+function OneTimePassword({ lang, password }: { lang: Lang; password: string }) {
+  return (
+    <div className="panel notice" role="status">
+      <p>{t(lang, 'oneTimePasswordIntro')}</p>
+      <p>
+        <code data-testid="one-time-password">{password}</code>
+      </p>
+    </div>
+  );
+}
+
+export function UserForm({ lang, user, roles, states }: { lang: Lang; user?: PublicUser; roles: Array<{ name: string; label: string }>; states: Array<{ code: string; label: string }> }) {
+  const router = useRouter();
+  const id = useId();
+  const [error, setError] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [password, setPassword] = useState('');
+  const [saved, setSaved] = useState(false);
+
+  const submit = async (e: React.FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const f = new FormData(e.currentTarget);
+    const fields = {
+      display_name: String(f.get('display_name') ?? ''),
+      roles: f.getAll('roles').map(String),
+      offices: split(String(f.get('offices') ?? '')),
+      states: f.getAll('states').map(String),
+    };
+    setBusy(true);
+    setError('');
+    setSaved(false);
+    const r = user
+      ? await sendJson('PATCH', `/api/admin/users/${encodeURIComponent(user.username)}`, { change: { ...fields, active: f.get('active') === 'on' }, version: user.version }, t(lang, 'errorTitle'))
+      : await sendJson<{ password: string }>('POST', '/api/admin/users', { username: String(f.get('username') ?? '').trim(), ...fields }, t(lang, 'errorTitle'));
+    setBusy(false);
+    if (r.error) return setError(r.error);
+    if (!user) setPassword((r.body as { password: string }).password);
+    setSaved(true);
+    router.refresh();
+  };
+
+  const reset = async () => {
+    if (!user || !window.confirm(t(lang, 'passwordResetConfirm', { name: user.username }))) return;
+    setBusy(true);
+    const r = await sendJson<{ password: string }>('POST', `/api/admin/users/${encodeURIComponent(user.username)}/password`, undefined, t(lang, 'errorTitle'));
+    setBusy(false);
+    if (r.error) setError(r.error);
+    else setPassword(r.body!.password);
+  };
+
+  return (
+    <form className="user-form" onSubmit={submit} aria-describedby={error ? `${id}-error` : undefined}>
+      <div className="filters">
+        <div className="filter">
+          <label htmlFor={`${id}-username`}>{t(lang, 'username')}</label>
+          <input id={`${id}-username`} name="username" defaultValue={user?.username ?? ''} readOnly={!!user} required pattern="[a-z][a-z0-9._\-]{1,47}" autoComplete="off" />
+        </div>
+        <div className="filter" style={{ flex: '1 1 260px' }}>
+          <label htmlFor={`${id}-display`}>{t(lang, 'colName')}</label>
+          <input id={`${id}-display`} name="display_name" defaultValue={user?.display_name ?? ''} required />
+        </div>
+        <div className="filter">
+          <label htmlFor={`${id}-offices`}>{t(lang, 'colOffices')}</label>
+          <input id={`${id}-offices`} name="offices" defaultValue={user?.offices.join(', ') ?? ''} placeholder="MUC, BER" />
+        </div>
+        {user ? (
+          <label className="inline">
+            <input type="checkbox" name="active" defaultChecked={user.active} /> {t(lang, 'colActive')}
+          </label>
+        ) : null}
+      </div>
+      <fieldset className="panel">
+        <legend>{t(lang, 'colRoles')}</legend>
+        <div className="choices">
+          {roles.map((r) => (
+            <label key={r.name} className="inline">
+              <input type="checkbox" name="roles" value={r.name} defaultChecked={user?.roles.includes(r.name)} /> {r.label} ({r.name})
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset className="panel">
+        <legend>{t(lang, 'colStates')}</legend>
+        <div className="choices">
+          {states.map((s) => (
+            <label key={s.code} className="inline">
+              <input type="checkbox" name="states" value={s.code} defaultChecked={user?.states.includes(s.code)} /> {s.label} ({s.code})
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <div className="filter-actions">
+        <button type="submit" className="button-primary" disabled={busy}>
+          {t(lang, user ? 'save' : 'userCreate')}
+        </button>
+        {user ? (
+          <button type="button" className="button-secondary" onClick={() => void reset()} disabled={busy}>
+            {t(lang, 'passwordReset')}
+          </button>
+        ) : null}
+      </div>
+      {error ? (
+        <p id={`${id}-error`} className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      {saved && !password ? <p role="status">{t(lang, 'saved')}</p> : null}
+      {password ? <OneTimePassword lang={lang} password={password} /> : null}
+    </form>
+  );
+}
