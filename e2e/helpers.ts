@@ -24,6 +24,21 @@ export async function loginAs(browser: Browser, baseURL: string, user: string, v
   return { context, page, errors };
 }
 
+/** A first login with a one-time password: the password change comes first, then the app. */
+export async function loginFirstTime(browser: Browser, baseURL: string, user: string, once: string, password: string): Promise<{ context: BrowserContext; page: Page }> {
+  const context = await browser.newContext({ baseURL, viewport: { width: 1024, height: 768 } });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.fill('input[name=username]', user);
+  await page.fill('input[name=password]', once);
+  await Promise.all([page.waitForURL(/\/password/), page.click('button[type=submit]')]);
+  await page.fill('input[name=current]', once);
+  await page.fill('input[name=next]', password);
+  await page.fill('input[name=repeat]', password);
+  await Promise.all([page.waitForURL(/\/dashboards\//), page.click('button[type=submit]')]);
+  return { context, page };
+}
+
 /** Waits until no panel is loading and every chart has drawn. */
 export async function settled(page: Page) {
   await page.waitForFunction(

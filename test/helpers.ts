@@ -65,9 +65,9 @@ export async function generateTiny(targets: Record<SourceSystem, PgTarget>, seed
  * Runs `fis` without blocking this process — a test that hosts the embedded app-state database
  * (openAppDb with serve) must keep answering the command's connection meanwhile.
  */
-export function fisAsync(args: string[], dataDir: string): Promise<{ status: number; stdout: string; stderr: string }> {
+export function fisAsync(args: string[], dataDir: string, env: Record<string, string> = {}): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    execFile(process.execPath, [join(projectRoot, 'bin/fis.mjs'), ...args], { env: { ...process.env, FIS_DATA_DIR: dataDir, FIS_LOG_LEVEL: 'warn' }, encoding: 'utf8' }, (e, stdout, stderr) =>
+    execFile(process.execPath, [join(projectRoot, 'bin/fis.mjs'), ...args], { env: { ...process.env, FIS_DATA_DIR: dataDir, FIS_LOG_LEVEL: 'warn', ...env }, encoding: 'utf8' }, (e, stdout, stderr) =>
       done({ status: e ? Number((e as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
