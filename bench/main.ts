@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --profile national|demo] [-- --only fixtures,etl,exports]`: measures FIS
+ * `npm run bench [-- --quick] [-- --profile national|demo] [-- --only fixtures,etl,query,exports]`: measures FIS
  * side by side in one run and prints medians and ratios next to the targets of DESIGN §7.
  */
 import { parseArgs } from 'node:util';
@@ -7,6 +7,7 @@ import { benchEtlSection } from './etl';
 import { benchExports } from './exports';
 import { benchFixtures } from './fixtures';
 import { runBench } from './harness';
+import { benchQueries } from './query';
 
 const { values } = parseArgs({
   options: {
@@ -24,5 +25,6 @@ if (profile !== 'national' && profile !== 'demo') {
 await runBench({ profile, quick: values.quick ?? false, only: values.only }, [
   ['fixtures', benchFixtures],
   ['etl', benchEtlSection],
+  ['query', benchQueries],
   ['exports', benchExports],
 ]);

@@ -169,6 +169,8 @@ const T = {
   lastRun: { de: 'Letzter Lauf {at}', en: 'Last run {at}' },
   findings: { de: 'Befunde der Datenqualität', en: 'Data-quality findings' },
   quarantine: { de: 'Quarantäne', en: 'Quarantine' },
+  quarantineEmpty: { de: 'Keine Zeile in Quarantäne.', en: 'No row in quarantine.' },
+  offices: { de: 'Außenstellen', en: 'Offices' },
   quarantineHint: { de: 'Zeilen der Quellen, die gegen den Vertrag verstoßen: mit Grund und Beispielschlüsseln (ohne Inhalte); sie zählen in keiner Kennzahl.', en: 'Source rows that violate the contract: with reason and sample keys (no contents); they count in no metric.' },
   colSource: { de: 'Quelle', en: 'Source' },
   colLatestChange: { de: 'Letzte Änderung', en: 'Latest change' },

@@ -10,7 +10,7 @@ import { formatDate, t, type Lang } from '../i18n';
 import { AutoRefresh, RestoreButton, RunNowButtons } from './admin-actions';
 
 /** A plain table: column headings, and rows whose first cell heads the row. */
-function AdminTable({ label, testId, headers, rows }: { label: string; testId: string; headers: string[]; rows: Array<{ key: string; cells: Array<React.ReactNode> }> }) {
+function AdminTable({ lang, label, testId, headers, rows, empty }: { lang: Lang; label: string; testId: string; headers: string[]; rows: Array<{ key: string; cells: Array<React.ReactNode> }>; empty?: string }) {
   return (
     <div className="table-wrap" tabIndex={0} role="region" aria-label={label}>
       <table className="data" data-testid={testId}>
@@ -26,9 +26,24 @@ function AdminTable({ label, testId, headers, rows }: { label: string; testId: s
         <tbody>
           {rows.map((r) => (
             <tr key={r.key}>
-              {r.cells.map((c, i) => (i === 0 ? <th scope="row" key={i}>{c}</th> : <td key={i} className={typeof c === 'number' ? 'num' : undefined}>{c}</td>))}
+              {r.cells.map((c, i) =>
+                i === 0 ? (
+                  <th scope="row" key={i}>
+                    {c}
+                  </th>
+                ) : (
+                  <td key={i} className={typeof c === 'number' ? 'num' : undefined}>
+                    {typeof c === 'number' ? c.toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB') : c}
+                  </td>
+                ),
+              )}
             </tr>
           ))}
+          {!rows.length && empty ? (
+            <tr>
+              <td colSpan={headers.length}>{empty}</td>
+            </tr>
+          ) : null}
         </tbody>
       </table>
     </div>
@@ -59,6 +74,7 @@ export function AdminOverview({ lang, users, roles, audit, pipeline }: { lang: L
             <a href="/admin/users/new">{t(lang, 'userNew')}</a>
           </p>
           <AdminTable
+            lang={lang}
             label={t(lang, 'adminUsers')}
             testId="admin-users"
             headers={(['colUser', 'colName', 'colRoles', 'colOffices', 'colStates', 'colActive'] as const).map((k) => t(lang, k))}
@@ -73,6 +89,7 @@ export function AdminOverview({ lang, users, roles, audit, pipeline }: { lang: L
             <a href="/admin/roles/new">{t(lang, 'roleNew')}</a>
           </p>
           <AdminTable
+            lang={lang}
             label={t(lang, 'adminRoles')}
             testId="admin-roles"
             headers={(['colRole', 'colName', 'colRules', 'colVersion', 'colChangedBy'] as const).map((k) => t(lang, k))}
@@ -167,6 +184,7 @@ export function PipelineView({ lang, status, canRun, active }: { lang: Lang; sta
       <section className="panel" aria-labelledby="freshness" style={{ marginTop: 'var(--gap)' }}>
         <h2 id="freshness">{t(lang, 'freshness')}</h2>
         <AdminTable
+            lang={lang}
           label={t(lang, 'freshness')}
           testId="freshness"
           headers={(['colSource', 'colLatestChange', 'colAgeHours', 'colThreshold', 'colStatus'] as const).map((k) => t(lang, k))}
@@ -179,6 +197,7 @@ export function PipelineView({ lang, status, canRun, active }: { lang: Lang; sta
       <section className="panel" aria-labelledby="runs" style={{ marginTop: 'var(--gap)' }}>
         <h2 id="runs">{t(lang, 'runs')}</h2>
         <AdminTable
+            lang={lang}
           label={t(lang, 'runs')}
           testId="runs"
           headers={(['colRun', 'colMode', 'colTrigger', 'colStatus', 'colDuration', 'colExtracted', 'colQuarantined', 'colReason'] as const).map((k) => t(lang, k))}
@@ -202,6 +221,7 @@ export function PipelineView({ lang, status, canRun, active }: { lang: Lang; sta
           <h2 id="last-run">{t(lang, 'lastRun', { at: formatDate(last.startedAt, lang) })}</h2>
           <p>{Object.entries(last.stages).map(([k, v]) => `${k} ${seconds(v, lang)}`).join(' · ')}</p>
           <AdminTable
+            lang={lang}
             label={t(lang, 'lastRun', { at: '' })}
             testId="run-tables"
             headers={(['colTable', 'colExtracted', 'colStaged', 'colQuarantined', 'colPublished'] as const).map((k) => t(lang, k))}
@@ -225,8 +245,10 @@ export function PipelineView({ lang, status, canRun, active }: { lang: Lang; sta
         <h2 id="quarantine">{t(lang, 'quarantine')}</h2>
         <p className="hint">{t(lang, 'quarantineHint')}</p>
         <AdminTable
+            lang={lang}
           label={t(lang, 'quarantine')}
           testId="quarantine"
+          empty={t(lang, 'quarantineEmpty')}
           headers={(['colTable', 'colReason', 'colRows', 'colSamples'] as const).map((k) => t(lang, k))}
           rows={s.quarantine.map((q) => ({ key: `${q.source_table}|${q.reason}`, cells: [q.source_table, q.reason, q.rows, q.samples.map((x) => `${x.key}${x.date ? ` (${x.date})` : ''}`).join(', ')] }))}
         />
@@ -265,6 +287,7 @@ export function AuditView({ lang, q, rows, limit }: { lang: Lang; q: AuditQuery;
         </div>
       </form>
       <AdminTable
+            lang={lang}
         label={t(lang, 'auditLog')}
         testId="audit"
         headers={(['colUser', 'colAt', 'colAction', 'colTarget', 'colOutcome', 'colDetails'] as const).map((k) => t(lang, k))}

@@ -89,7 +89,7 @@ function PreviewView({ lang, p }: { lang: Lang; p: Preview }) {
         <dd>{list(p.rights.domains, lang)}</dd>
         <dt>{t(lang, 'unsuppressedDomains')}</dt>
         <dd>{list(p.rights.unsuppressed, lang)}</dd>
-        <dt>{t(lang, 'allOffices')}</dt>
+        <dt>{t(lang, 'offices')}</dt>
         <dd data-testid="preview-offices">
           {p.rights.domains.includes('asylum') ? (p.offices.all ? t(lang, 'all') : list(p.offices.codes.map((o) => `${o.code} (${o.state})`), lang)) : '—'}
         </dd>
