@@ -1,8 +1,9 @@
 /**
- * `npm run bench [-- --quick] [-- --profile national|demo] [-- --only fixtures,etl,query,exports]`: measures FIS
+ * `npm run bench [-- --quick] [-- --profile national|demo] [-- --only fixtures,etl,query,exports,browser]`: measures FIS
  * side by side in one run and prints medians and ratios next to the targets of DESIGN §7.
  */
 import { parseArgs } from 'node:util';
+import { benchBrowser } from './browser';
 import { benchEtlSection } from './etl';
 import { benchExports } from './exports';
 import { benchFixtures } from './fixtures';
@@ -27,4 +28,5 @@ await runBench({ profile, quick: values.quick ?? false, only: values.only }, [
   ['etl', benchEtlSection],
   ['query', benchQueries],
   ['exports', benchExports],
+  ['browser', benchBrowser],
 ]);

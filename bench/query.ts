@@ -129,6 +129,11 @@ export async function benchQueries(ctx: BenchContext): Promise<void> {
   }
   const statements = reader.statements;
   reader.recording = false;
+  // where the time goes: the slowest answers, by the table they read
+  for (const s of [...statements].sort((a, b) => b.ms[0]! - a.ms[0]!).slice(0, 5)) {
+    const from = [...new Set([...s.sql.matchAll(/\bFROM\s+"?((?:fact|agg|dim|mart)_\w+)/g)].map((m) => m[1]))].join(', ');
+    ctx.log(`slow answer ${s.ms[0]!.toFixed(0)} ms from ${from}: ${s.sql.slice(0, 140)}…`);
+  }
   const duckMs = statements.map((s) => s.ms[0]!);
   ctx.record({ section: 'query', name: `query answer (/api/query path, analyst), p50 over ${statements.length} answers`, value: Math.round(median(duckMs) * 10) / 10, unit: 'ms' });
   ctx.record({ section: 'query', name: 'query answer, p95', value: Math.round(percentile(duckMs, 95) * 10) / 10, unit: 'ms', target: '<= 150' });
