@@ -27,7 +27,7 @@ export function buildOption(spec: ChartSpec, lang: Lang): EChartsCoreOption {
     return {
       ...base,
       tooltip: { trigger: 'item', formatter: (p: { name: string; value: number }) => `${spec.categories.find((c) => c.code === p.name)?.label ?? p.name}: ${fmt(p.value)}` },
-      visualMap: { min: 0, max, left: 0, bottom: 0, calculable: false, inRange: { color: ['#e8f0f8', '#1f5a96'] }, text: [fmt(max), '0'], itemHeight: 90 },
+      visualMap: { type: 'continuous', min: 0, max, left: 0, bottom: 0, calculable: false, inRange: { color: ['#e8f0f8', '#1f5a96'] }, text: [fmt(max), '0'], itemHeight: 90 },
       series: [
         {
           type: 'map',

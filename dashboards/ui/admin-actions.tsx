@@ -2,7 +2,8 @@
 /** The small interactive parts of the administration pages: restore a role version, run the pipeline now, refresh while it runs. */
 import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
-import { t, type Lang } from '../i18n';
+import type { Lang } from '../i18n';
+import { ta } from '../i18n-admin';
 import { sendJson } from './api';
 
 /** One button that sends a request and refreshes the page, or says why not. */
@@ -21,7 +22,7 @@ function ActionButton({ lang, label, method, url, body, confirm, testId }: { lan
           if (confirm && !window.confirm(confirm)) return;
           setBusy(true);
           setError('');
-          const r = await sendJson(method, url, body, t(lang, 'errorTitle'));
+          const r = await sendJson(method, url, body, ta(lang, 'errorTitle'));
           setBusy(false);
           if (r.error) setError(r.error);
           else router.refresh();
@@ -43,11 +44,11 @@ export function RestoreButton({ lang, name, version, current }: { lang: Lang; na
   return (
     <ActionButton
       lang={lang}
-      label={t(lang, 'restoreVersion', { n: version })}
+      label={ta(lang, 'restoreVersion', { n: version })}
       method="POST"
       url={`/api/admin/roles/${encodeURIComponent(name)}/restore`}
       body={{ version, expectedVersion: current }}
-      confirm={t(lang, 'restoreConfirm', { n: version })}
+      confirm={ta(lang, 'restoreConfirm', { n: version })}
       testId={`restore-${version}`}
     />
   );
@@ -56,8 +57,8 @@ export function RestoreButton({ lang, name, version, current }: { lang: Lang; na
 export function RunNowButtons({ lang }: { lang: Lang }) {
   return (
     <div className="filter-actions">
-      <ActionButton lang={lang} label={t(lang, 'runNow')} method="POST" url="/api/admin/pipeline" body={{ full: false }} testId="run-now" />
-      <ActionButton lang={lang} label={t(lang, 'runNowFull')} method="POST" url="/api/admin/pipeline" body={{ full: true }} testId="run-now-full" />
+      <ActionButton lang={lang} label={ta(lang, 'runNow')} method="POST" url="/api/admin/pipeline" body={{ full: false }} testId="run-now" />
+      <ActionButton lang={lang} label={ta(lang, 'runNowFull')} method="POST" url="/api/admin/pipeline" body={{ full: true }} testId="run-now-full" />
     </div>
   );
 }

@@ -6,7 +6,8 @@
 import { describeRule, diffRoles } from '../../roles/describe';
 import type { AuditEntry, AuditQuery, RoleVersion, StoredRole, StoredUser } from '../../roles/store';
 import type { EtlStatus } from '../../warehouse/pipeline';
-import { formatDate, t, type Lang } from '../i18n';
+import { formatDate, type Lang } from '../i18n';
+import { ta } from '../i18n-admin';
 import { AutoRefresh, RestoreButton, RunNowButtons } from './admin-actions';
 
 /** A plain table: column headings, and rows whose first cell heads the row. */
@@ -51,48 +52,48 @@ function AdminTable({ lang, label, testId, headers, rows, empty }: { lang: Lang;
 }
 
 export function AdminOverview({ lang, users, roles, audit, pipeline }: { lang: Lang; users?: StoredUser[]; roles?: StoredRole[]; audit: boolean; pipeline: boolean }) {
-  const yes = (b: boolean) => t(lang, b ? 'yes' : 'no');
+  const yes = (b: boolean) => ta(lang, b ? 'yes' : 'no');
   return (
     <>
-      <h1>{t(lang, 'administration')}</h1>
+      <h1>{ta(lang, 'administration')}</h1>
       <ul className="admin-links">
         {pipeline ? (
           <li>
-            <a href="/admin/pipeline">{t(lang, 'pipeline')}</a>
+            <a href="/admin/pipeline">{ta(lang, 'pipeline')}</a>
           </li>
         ) : null}
         {audit ? (
           <li>
-            <a href="/admin/audit">{t(lang, 'auditLog')}</a>
+            <a href="/admin/audit">{ta(lang, 'auditLog')}</a>
           </li>
         ) : null}
       </ul>
       {users ? (
         <section className="panel" aria-labelledby="admin-users">
-          <h2 id="admin-users">{t(lang, 'adminUsers')}</h2>
+          <h2 id="admin-users">{ta(lang, 'adminUsers')}</h2>
           <p>
-            <a href="/admin/users/new">{t(lang, 'userNew')}</a>
+            <a href="/admin/users/new">{ta(lang, 'userNew')}</a>
           </p>
           <AdminTable
             lang={lang}
-            label={t(lang, 'adminUsers')}
+            label={ta(lang, 'adminUsers')}
             testId="admin-users"
-            headers={(['colUser', 'colName', 'colRoles', 'colOffices', 'colStates', 'colActive'] as const).map((k) => t(lang, k))}
+            headers={(['colUser', 'colName', 'colRoles', 'colOffices', 'colStates', 'colActive'] as const).map((k) => ta(lang, k))}
             rows={users.map((u) => ({ key: u.username, cells: [<a key="a" href={`/admin/users/${encodeURIComponent(u.username)}`}>{u.username}</a>, u.display_name, u.roles.join(', '), u.offices.join(', '), u.states.join(', '), yes(u.active)] }))}
           />
         </section>
       ) : null}
       {roles ? (
         <section className="panel" aria-labelledby="admin-roles" style={{ marginTop: 'var(--gap)' }}>
-          <h2 id="admin-roles">{t(lang, 'adminRoles')}</h2>
+          <h2 id="admin-roles">{ta(lang, 'adminRoles')}</h2>
           <p>
-            <a href="/admin/roles/new">{t(lang, 'roleNew')}</a>
+            <a href="/admin/roles/new">{ta(lang, 'roleNew')}</a>
           </p>
           <AdminTable
             lang={lang}
-            label={t(lang, 'adminRoles')}
+            label={ta(lang, 'adminRoles')}
             testId="admin-roles"
-            headers={(['colRole', 'colName', 'colRules', 'colVersion', 'colChangedBy'] as const).map((k) => t(lang, k))}
+            headers={(['colRole', 'colName', 'colRules', 'colVersion', 'colChangedBy'] as const).map((k) => ta(lang, k))}
             rows={roles.map((r) => ({ key: r.name, cells: [<a key="a" href={`/admin/roles/${encodeURIComponent(r.name)}`}>{r.name}</a>, lang === 'de' ? r.label_de : r.label_en, r.rules.length, r.version, r.updated_by] }))}
           />
         </section>
@@ -105,7 +106,7 @@ export function AdminOverview({ lang, users, roles, audit, pipeline }: { lang: L
 export function RoleHistoryView({ lang, name, history, current }: { lang: Lang; name: string; history: RoleVersion[]; current: number | null }) {
   return (
     <section className="panel" aria-labelledby="role-history" style={{ marginTop: 'var(--gap)' }}>
-      <h2 id="role-history">{t(lang, 'history')}</h2>
+      <h2 id="role-history">{ta(lang, 'history')}</h2>
       <ol className="history" data-testid="history">
         {history.map((h, i) => {
           const before = history[i + 1];
@@ -114,11 +115,11 @@ export function RoleHistoryView({ lang, name, history, current }: { lang: Lang; 
             <li key={h.version} data-version={h.version}>
               <p>
                 <strong>
-                  {t(lang, 'colVersion')} {h.version}
+                  {ta(lang, 'colVersion')} {h.version}
                 </strong>{' '}
                 · {formatDate(h.changed_at, lang)} · {h.changed_by}
-                {h.deleted ? ` · ${t(lang, 'deleted')}` : ''}
-                {h.version === current ? ` · ${t(lang, 'currentVersion')}` : ''}
+                {h.deleted ? ` · ${ta(lang, 'deleted')}` : ''}
+                {h.version === current ? ` · ${ta(lang, 'currentVersion')}` : ''}
               </p>
               {d ? (
                 <ul className="diff">
@@ -137,7 +138,7 @@ export function RoleHistoryView({ lang, name, history, current }: { lang: Lang; 
                       + {describeRule(r, lang)}
                     </li>
                   ))}
-                  {!d.fields.length && !d.removed.length && !d.added.length ? <li>{t(lang, 'noChange')}</li> : null}
+                  {!d.fields.length && !d.removed.length && !d.added.length ? <li>{ta(lang, 'noChange')}</li> : null}
                 </ul>
               ) : !before && !h.deleted ? (
                 <ul className="diff">
@@ -163,51 +164,51 @@ export function PipelineView({ lang, status, canRun, active }: { lang: Lang; sta
   const last = s.runs[0];
   return (
     <>
-      <h1>{t(lang, 'pipeline')}</h1>
+      <h1>{ta(lang, 'pipeline')}</h1>
       <AutoRefresh active={active} />
       <p>
         {s.snapshot
-          ? t(lang, 'pipelineSnapshot', { id: s.snapshot.id, asOf: s.snapshot.dataAsOf ? formatDate(s.snapshot.dataAsOf, lang) : '—', at: formatDate(s.snapshot.publishedAt, lang) })
-          : t(lang, 'pipelineNoSnapshot')}
+          ? ta(lang, 'pipelineSnapshot', { id: s.snapshot.id, asOf: s.snapshot.dataAsOf ? formatDate(s.snapshot.dataAsOf, lang) : '—', at: formatDate(s.snapshot.publishedAt, lang) })
+          : ta(lang, 'pipelineNoSnapshot')}
       </p>
       <p data-testid="schedule">
         {s.scheduler
-          ? t(lang, 'pipelineNext', { inc: s.scheduler.next.incremental ? formatDate(s.scheduler.next.incremental, lang) : '—', full: s.scheduler.next.full ? formatDate(s.scheduler.next.full, lang) : '—' })
-          : t(lang, 'pipelineNoScheduler')}
+          ? ta(lang, 'pipelineNext', { inc: s.scheduler.next.incremental ? formatDate(s.scheduler.next.incremental, lang) : '—', full: s.scheduler.next.full ? formatDate(s.scheduler.next.full, lang) : '—' })
+          : ta(lang, 'pipelineNoScheduler')}
       </p>
       {canRun ? <RunNowButtons lang={lang} /> : null}
       {active ? (
         <p className="loading-flag" role="status">
-          {t(lang, 'pipelineRunning')}
+          {ta(lang, 'pipelineRunning')}
         </p>
       ) : null}
       <section className="panel" aria-labelledby="freshness" style={{ marginTop: 'var(--gap)' }}>
-        <h2 id="freshness">{t(lang, 'freshness')}</h2>
+        <h2 id="freshness">{ta(lang, 'freshness')}</h2>
         <AdminTable
             lang={lang}
-          label={t(lang, 'freshness')}
+          label={ta(lang, 'freshness')}
           testId="freshness"
-          headers={(['colSource', 'colLatestChange', 'colAgeHours', 'colThreshold', 'colStatus'] as const).map((k) => t(lang, k))}
+          headers={(['colSource', 'colLatestChange', 'colAgeHours', 'colThreshold', 'colStatus'] as const).map((k) => ta(lang, k))}
           rows={s.freshness.map((f) => ({
             key: f.system,
-            cells: [f.system, f.latestChange ? formatDate(f.latestChange, lang) : '—', f.ageHours ?? '—', f.thresholdHours, t(lang, f.fresh ? 'fresh' : 'stale')],
+            cells: [f.system, f.latestChange ? formatDate(f.latestChange, lang) : '—', f.ageHours ?? '—', f.thresholdHours, ta(lang, f.fresh ? 'fresh' : 'stale')],
           }))}
         />
       </section>
       <section className="panel" aria-labelledby="runs" style={{ marginTop: 'var(--gap)' }}>
-        <h2 id="runs">{t(lang, 'runs')}</h2>
+        <h2 id="runs">{ta(lang, 'runs')}</h2>
         <AdminTable
             lang={lang}
-          label={t(lang, 'runs')}
+          label={ta(lang, 'runs')}
           testId="runs"
-          headers={(['colRun', 'colMode', 'colTrigger', 'colStatus', 'colDuration', 'colExtracted', 'colQuarantined', 'colReason'] as const).map((k) => t(lang, k))}
+          headers={(['colRun', 'colMode', 'colTrigger', 'colStatus', 'colDuration', 'colExtracted', 'colQuarantined', 'colReason'] as const).map((k) => ta(lang, k))}
           rows={s.runs.map((r) => ({
             key: r.runId,
             cells: [
               formatDate(r.startedAt, lang),
               r.mode,
               r.trigger,
-              t(lang, `run_${r.status}`),
+              ta(lang, `run_${r.status}`),
               seconds(r.stages.total, lang),
               Object.values(r.tables).reduce((n, x) => n + x.extracted, 0),
               Object.values(r.tables).reduce((n, x) => n + x.quarantined, 0),
@@ -218,18 +219,18 @@ export function PipelineView({ lang, status, canRun, active }: { lang: Lang; sta
       </section>
       {last ? (
         <section className="panel" aria-labelledby="last-run" style={{ marginTop: 'var(--gap)' }}>
-          <h2 id="last-run">{t(lang, 'lastRun', { at: formatDate(last.startedAt, lang) })}</h2>
+          <h2 id="last-run">{ta(lang, 'lastRun', { at: formatDate(last.startedAt, lang) })}</h2>
           <p>{Object.entries(last.stages).map(([k, v]) => `${k} ${seconds(v, lang)}`).join(' · ')}</p>
           <AdminTable
             lang={lang}
-            label={t(lang, 'lastRun', { at: '' })}
+            label={ta(lang, 'lastRun', { at: '' })}
             testId="run-tables"
-            headers={(['colTable', 'colExtracted', 'colStaged', 'colQuarantined', 'colPublished'] as const).map((k) => t(lang, k))}
+            headers={(['colTable', 'colExtracted', 'colStaged', 'colQuarantined', 'colPublished'] as const).map((k) => ta(lang, k))}
             rows={Object.entries(last.tables).map(([name, x]) => ({ key: name, cells: [name, x.extracted, x.staged, x.quarantined, x.published ?? '—'] }))}
           />
           {last.dq.findings.length ? (
             <>
-              <h3>{t(lang, 'findings')}</h3>
+              <h3>{ta(lang, 'findings')}</h3>
               <ul data-testid="findings">
                 {last.dq.findings.map((f) => (
                   <li key={f.check}>
@@ -242,14 +243,14 @@ export function PipelineView({ lang, status, canRun, active }: { lang: Lang; sta
         </section>
       ) : null}
       <section className="panel" aria-labelledby="quarantine" style={{ marginTop: 'var(--gap)' }}>
-        <h2 id="quarantine">{t(lang, 'quarantine')}</h2>
-        <p className="hint">{t(lang, 'quarantineHint')}</p>
+        <h2 id="quarantine">{ta(lang, 'quarantine')}</h2>
+        <p className="hint">{ta(lang, 'quarantineHint')}</p>
         <AdminTable
             lang={lang}
-          label={t(lang, 'quarantine')}
+          label={ta(lang, 'quarantine')}
           testId="quarantine"
-          empty={t(lang, 'quarantineEmpty')}
-          headers={(['colTable', 'colReason', 'colRows', 'colSamples'] as const).map((k) => t(lang, k))}
+          empty={ta(lang, 'quarantineEmpty')}
+          headers={(['colTable', 'colReason', 'colRows', 'colSamples'] as const).map((k) => ta(lang, k))}
           rows={s.quarantine.map((q) => ({ key: `${q.source_table}|${q.reason}`, cells: [q.source_table, q.reason, q.rows, q.samples.map((x) => `${x.key}${x.date ? ` (${x.date})` : ''}`).join(', ')] }))}
         />
       </section>
@@ -261,9 +262,9 @@ export function AuditView({ lang, q, rows, limit }: { lang: Lang; q: AuditQuery;
   const csv = new URLSearchParams({ ...Object.fromEntries(Object.entries(q).filter(([, v]) => v !== undefined)), format: 'csv' });
   return (
     <>
-      <h1>{t(lang, 'auditLog')}</h1>
-      <p>{t(lang, 'auditIntro', { n: limit })}</p>
-      <form className="filters" method="get" action="/admin/audit" aria-label={t(lang, 'filters')}>
+      <h1>{ta(lang, 'auditLog')}</h1>
+      <p>{ta(lang, 'auditIntro', { n: limit })}</p>
+      <form className="filters" method="get" action="/admin/audit" aria-label={ta(lang, 'filters')}>
         {(
           [
             ['actor', 'colUser', 'text'],
@@ -273,24 +274,24 @@ export function AuditView({ lang, q, rows, limit }: { lang: Lang; q: AuditQuery;
           ] as const
         ).map(([name, label, type]) => (
           <div className="filter" key={name}>
-            <label htmlFor={`audit-${name}`}>{t(lang, label)}</label>
+            <label htmlFor={`audit-${name}`}>{ta(lang, label)}</label>
             <input id={`audit-${name}`} name={name} type={type} defaultValue={q[name] ?? ''} />
           </div>
         ))}
         <div className="filter-actions">
           <button type="submit" className="button-secondary">
-            {t(lang, 'apply')}
+            {ta(lang, 'apply')}
           </button>
           <a href={`/api/admin/audit?${csv.toString()}`} download>
-            {t(lang, 'downloadCsv')}
+            {ta(lang, 'downloadCsv')}
           </a>
         </div>
       </form>
       <AdminTable
             lang={lang}
-        label={t(lang, 'auditLog')}
+        label={ta(lang, 'auditLog')}
         testId="audit"
-        headers={(['colUser', 'colAt', 'colAction', 'colTarget', 'colOutcome', 'colDetails'] as const).map((k) => t(lang, k))}
+        headers={(['colUser', 'colAt', 'colAction', 'colTarget', 'colOutcome', 'colDetails'] as const).map((k) => ta(lang, k))}
         rows={rows.map((r) => ({ key: r.audit_id, cells: [r.actor, formatDate(r.at, lang), r.action, r.target ?? '', r.outcome, JSON.stringify(r.details)] }))}
       />
     </>

@@ -1,20 +1,20 @@
 'use client';
 /**
- * A chart panel: ECharts (only the parts used, SVG renderer, aria description and decal patterns
+ * A chart panel: ECharts (only the parts used, canvas renderer — smaller than SVG —, aria description and decal patterns
  * on) with a toggle to an accessible table of the same numbers. Clicking a bar or a state filters
  * the dashboard by it (through the URL). Suppressed cells show as "·".
  */
 import { useEffect, useRef, useState } from 'react';
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart, MapChart } from 'echarts/charts';
-import { AriaComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent } from 'echarts/components';
-import { SVGRenderer } from 'echarts/renderers';
+import { AriaComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapContinuousComponent } from 'echarts/components';
+import { CanvasRenderer } from 'echarts/renderers';
 import { buildOption } from '../chart-option';
 import { formatValue, t, type Lang } from '../i18n';
 import type { ChartSpec } from '../specs';
 import { useFilterNavigation } from './navigation';
 
-echarts.use([BarChart, LineChart, MapChart, AriaComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapComponent, SVGRenderer]);
+echarts.use([BarChart, LineChart, MapChart, AriaComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer]);
 
 let geoPromise: Promise<void> | undefined;
 function loadStates(): Promise<void> {
@@ -41,7 +41,7 @@ export function Chart({ spec, lang, title }: { spec: ChartSpec; lang: Lang; titl
       drawing = true;
       if (spec.type === 'map') await loadStates();
       if (disposed) return;
-      chart = echarts.init(node, undefined, { renderer: 'svg', locale: lang === 'de' ? 'DE' : 'EN' });
+      chart = echarts.init(node, undefined, { renderer: 'canvas', locale: lang === 'de' ? 'DE' : 'EN' });
       chart.setOption(buildOption(spec, lang));
       if (spec.clickDim) {
         chart.on('click', (p: { dataIndex?: number; name?: string }) => {

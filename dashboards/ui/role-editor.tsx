@@ -10,7 +10,8 @@ import { useId, useState } from 'react';
 import { conditionTerms, FIELD_LABELS, OPERATOR_LABELS, PLACEHOLDER_LABELS, actionLabel, subjectLabel } from '../../roles/describe';
 import type { RoleDefinition, RoleRule } from '../../roles/permissions';
 import { OPERATORS, PLACEHOLDERS, SUBJECTS } from '../../roles/vocabulary';
-import { t, type Lang } from '../i18n';
+import type { Lang } from '../i18n';
+import { ta } from '../i18n-admin';
 import { sendJson } from './api';
 
 interface Condition {
@@ -71,47 +72,47 @@ interface Preview {
   sample: { question: string; sql: string } | null;
 }
 
-const list = (xs: string[], lang: Lang) => (xs.length ? xs.join(', ') : t(lang, 'none'));
+const list = (xs: string[], lang: Lang) => (xs.length ? xs.join(', ') : ta(lang, 'none'));
 
 function PreviewView({ lang, p }: { lang: Lang; p: Preview }) {
-  const yes = (b: boolean) => t(lang, b ? 'yes' : 'no');
+  const yes = (b: boolean) => ta(lang, b ? 'yes' : 'no');
   return (
     <section className="panel" data-testid="preview" aria-labelledby="preview-title" aria-live="polite">
-      <h2 id="preview-title">{t(lang, 'previewTitle')}</h2>
+      <h2 id="preview-title">{ta(lang, 'previewTitle')}</h2>
       <dl className="facts">
-        <dt>{t(lang, 'dashboards')}</dt>
+        <dt>{ta(lang, 'dashboards')}</dt>
         <dd data-testid="preview-dashboards">{list(p.rights.dashboards, lang)}</dd>
-        <dt>{t(lang, 'reports')}</dt>
+        <dt>{ta(lang, 'reports')}</dt>
         <dd>{list(p.rights.reports, lang)}</dd>
-        <dt>{t(lang, 'exportFormats')}</dt>
+        <dt>{ta(lang, 'exportFormats')}</dt>
         <dd>{list(p.rights.exports, lang)}</dd>
-        <dt>{t(lang, 'dataDomains')}</dt>
+        <dt>{ta(lang, 'dataDomains')}</dt>
         <dd>{list(p.rights.domains, lang)}</dd>
-        <dt>{t(lang, 'unsuppressedDomains')}</dt>
+        <dt>{ta(lang, 'unsuppressedDomains')}</dt>
         <dd>{list(p.rights.unsuppressed, lang)}</dd>
-        <dt>{t(lang, 'offices')}</dt>
+        <dt>{ta(lang, 'offices')}</dt>
         <dd data-testid="preview-offices">
-          {p.rights.domains.includes('asylum') ? (p.offices.all ? t(lang, 'all') : list(p.offices.codes.map((o) => `${o.code} (${o.state})`), lang)) : '—'}
+          {p.rights.domains.includes('asylum') ? (p.offices.all ? ta(lang, 'all') : list(p.offices.codes.map((o) => `${o.code} (${o.state})`), lang)) : '—'}
         </dd>
         {(['integration', 'vocational'] as const).map((d) => (
           <div key={d} style={{ display: 'contents' }}>
-            <dt>{t(lang, d === 'integration' ? 'statesIntegration' : 'statesVocational')}</dt>
-            <dd>{p.states[d] ? (p.states[d]!.all ? t(lang, 'all') : p.states[d]!.codes.join(', ')) : '—'}</dd>
+            <dt>{ta(lang, d === 'integration' ? 'statesIntegration' : 'statesVocational')}</dt>
+            <dd>{p.states[d] ? (p.states[d]!.all ? ta(lang, 'all') : p.states[d]!.codes.join(', ')) : '—'}</dd>
           </div>
         ))}
-        <dt>{t(lang, 'administration')}</dt>
+        <dt>{ta(lang, 'administration')}</dt>
         <dd>{Object.entries(p.rights.admin).map(([k, v]) => `${k}: ${yes(v)}`).join(' · ')}</dd>
       </dl>
-      {p.byNationality ? <p className="hint">{t(lang, 'previewNationality')}</p> : null}
+      {p.byNationality ? <p className="hint">{ta(lang, 'previewNationality')}</p> : null}
       {p.sample ? (
         <details>
           <summary>
-            {t(lang, 'previewSample')}: <code>{p.sample.question}</code>
+            {ta(lang, 'previewSample')}: <code>{p.sample.question}</code>
           </summary>
           <pre className="sql">{p.sample.sql}</pre>
         </details>
       ) : null}
-      <p className="hint">{t(lang, 'previewNoFigures')}</p>
+      <p className="hint">{ta(lang, 'previewNoFigures')}</p>
     </section>
   );
 }
@@ -146,7 +147,7 @@ export function RoleEditor({ lang, initial, version }: { lang: Lang; initial: Ro
   const showPreview = () =>
     run(async () => {
       const split = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
-      const r = await sendJson<Preview>('POST', '/api/admin/role-preview', { definition: definition(), scope: { offices: split(scope.offices), states: split(scope.states) } }, t(lang, 'errorTitle'));
+      const r = await sendJson<Preview>('POST', '/api/admin/role-preview', { definition: definition(), scope: { offices: split(scope.offices), states: split(scope.states) } }, ta(lang, 'errorTitle'));
       if (r.error) setError(r.error);
       else setPreview(r.body!);
     });
@@ -154,8 +155,8 @@ export function RoleEditor({ lang, initial, version }: { lang: Lang; initial: Ro
   const save = () =>
     run(async () => {
       const r = creating
-        ? await sendJson('POST', '/api/admin/roles', definition(), t(lang, 'errorTitle'))
-        : await sendJson('PUT', `/api/admin/roles/${encodeURIComponent(initial.name)}`, { definition: definition(), version }, t(lang, 'errorTitle'));
+        ? await sendJson('POST', '/api/admin/roles', definition(), ta(lang, 'errorTitle'))
+        : await sendJson('PUT', `/api/admin/roles/${encodeURIComponent(initial.name)}`, { definition: definition(), version }, ta(lang, 'errorTitle'));
       if (r.error) {
         setError(r.error);
         return;
@@ -166,8 +167,8 @@ export function RoleEditor({ lang, initial, version }: { lang: Lang; initial: Ro
 
   const remove = () =>
     run(async () => {
-      if (!window.confirm(t(lang, 'roleDeleteConfirm', { name: initial.name }))) return;
-      const r = await sendJson('DELETE', `/api/admin/roles/${encodeURIComponent(initial.name)}?version=${version}`, undefined, t(lang, 'errorTitle'));
+      if (!window.confirm(ta(lang, 'roleDeleteConfirm', { name: initial.name }))) return;
+      const r = await sendJson('DELETE', `/api/admin/roles/${encodeURIComponent(initial.name)}?version=${version}`, undefined, ta(lang, 'errorTitle'));
       if (r.error) setError(r.error);
       else {
         router.push('/admin');
@@ -202,24 +203,24 @@ export function RoleEditor({ lang, initial, version }: { lang: Lang; initial: Ro
       aria-describedby={error ? `${id}-error` : undefined}
     >
       <div className="filters">
-        {field('name', t(lang, 'colRole'))}
-        {field('label_de', t(lang, 'labelDe'))}
-        {field('label_en', t(lang, 'labelEn'))}
+        {field('name', ta(lang, 'colRole'))}
+        {field('label_de', ta(lang, 'labelDe'))}
+        {field('label_en', ta(lang, 'labelEn'))}
         <div className="filter" style={{ flex: '1 1 300px' }}>
-          <label htmlFor={`${id}-description`}>{t(lang, 'description')}</label>
+          <label htmlFor={`${id}-description`}>{ta(lang, 'description')}</label>
           <input id={`${id}-description`} name="description" value={meta.description} onChange={(e) => setMeta({ ...meta, description: e.target.value })} />
         </div>
       </div>
       <fieldset className="panel rules">
-        <legend>{t(lang, 'rules')}</legend>
+        <legend>{ta(lang, 'rules')}</legend>
         {rules.map((r, n) => {
           const spec = SUBJECTS[r.subject];
           const conditional = !!spec && spec.fields.length > 0 && !spec.unconditional?.includes(r.action);
           return (
-            <div className="rule" data-testid="rule" key={r.key} role="group" aria-label={`${t(lang, 'rule')} ${n + 1}`}>
+            <div className="rule" data-testid="rule" key={r.key} role="group" aria-label={`${ta(lang, 'rule')} ${n + 1}`}>
               <select
                 name="subject"
-                aria-label={`${t(lang, 'rule')} ${n + 1}: ${t(lang, 'subject')}`}
+                aria-label={`${ta(lang, 'rule')} ${n + 1}: ${ta(lang, 'subject')}`}
                 value={r.subject}
                 onChange={(e) => change(r.key, (x) => ({ ...x, subject: e.target.value, action: SUBJECTS[e.target.value]?.actions[0] ?? '', conditions: [] }))}
               >
@@ -229,7 +230,7 @@ export function RoleEditor({ lang, initial, version }: { lang: Lang; initial: Ro
                   </option>
                 ))}
               </select>
-              <select name="action" aria-label={`${t(lang, 'rule')} ${n + 1}: ${t(lang, 'action')}`} value={r.action} onChange={(e) => change(r.key, (x) => ({ ...x, action: e.target.value }))}>
+              <select name="action" aria-label={`${ta(lang, 'rule')} ${n + 1}: ${ta(lang, 'action')}`} value={r.action} onChange={(e) => change(r.key, (x) => ({ ...x, action: e.target.value }))}>
                 {(spec?.actions ?? [r.action]).map((a) => (
                   <option key={a} value={a}>
                     {actionLabel(a, lang)}
@@ -237,22 +238,22 @@ export function RoleEditor({ lang, initial, version }: { lang: Lang; initial: Ro
                 ))}
               </select>
               <label className="inline">
-                <input type="checkbox" name="inverted" checked={r.inverted} onChange={(e) => change(r.key, (x) => ({ ...x, inverted: e.target.checked }))} /> {t(lang, 'deny')}
+                <input type="checkbox" name="inverted" checked={r.inverted} onChange={(e) => change(r.key, (x) => ({ ...x, inverted: e.target.checked }))} /> {ta(lang, 'deny')}
               </label>
               <button type="button" className="link-button" onClick={() => setRules((rs) => rs.filter((x) => x.key !== r.key))}>
-                {t(lang, 'ruleRemove')}
+                {ta(lang, 'ruleRemove')}
               </button>
               {r.conditions.map((c, i) => (
                 <div className="condition" data-testid="condition" key={i}>
-                  <span aria-hidden="true">{i === 0 ? t(lang, 'where') : t(lang, 'and')}</span>
-                  <select name="field" aria-label={`${t(lang, 'condition')} ${i + 1}: ${t(lang, 'field')}`} value={c.field} onChange={(e) => change(r.key, (x) => ({ ...x, conditions: x.conditions.map((y, j) => (j === i ? { ...y, field: e.target.value } : y)) }))}>
+                  <span aria-hidden="true">{i === 0 ? ta(lang, 'where') : ta(lang, 'and')}</span>
+                  <select name="field" aria-label={`${ta(lang, 'condition')} ${i + 1}: ${ta(lang, 'field')}`} value={c.field} onChange={(e) => change(r.key, (x) => ({ ...x, conditions: x.conditions.map((y, j) => (j === i ? { ...y, field: e.target.value } : y)) }))}>
                     {(spec?.fields ?? [c.field]).map((f) => (
                       <option key={f} value={f}>
                         {FIELD_LABELS[f]?.[lang] ?? f}
                       </option>
                     ))}
                   </select>
-                  <select name="op" aria-label={`${t(lang, 'condition')} ${i + 1}: ${t(lang, 'operator')}`} value={c.op} onChange={(e) => change(r.key, (x) => ({ ...x, conditions: x.conditions.map((y, j) => (j === i ? { ...y, op: e.target.value } : y)) }))}>
+                  <select name="op" aria-label={`${ta(lang, 'condition')} ${i + 1}: ${ta(lang, 'operator')}`} value={c.op} onChange={(e) => change(r.key, (x) => ({ ...x, conditions: x.conditions.map((y, j) => (j === i ? { ...y, op: e.target.value } : y)) }))}>
                     {OPERATORS.map((o) => (
                       <option key={o} value={o}>
                         {OPERATOR_LABELS[o]}
@@ -262,19 +263,19 @@ export function RoleEditor({ lang, initial, version }: { lang: Lang; initial: Ro
                   <input
                     name="value"
                     list={`${id}-placeholders`}
-                    aria-label={`${t(lang, 'condition')} ${i + 1}: ${t(lang, 'value')}`}
+                    aria-label={`${ta(lang, 'condition')} ${i + 1}: ${ta(lang, 'value')}`}
                     value={c.value}
-                    placeholder={t(lang, 'valueHint')}
+                    placeholder={ta(lang, 'valueHint')}
                     onChange={(e) => change(r.key, (x) => ({ ...x, conditions: x.conditions.map((y, j) => (j === i ? { ...y, value: e.target.value } : y)) }))}
                   />
                   <button type="button" className="link-button" onClick={() => change(r.key, (x) => ({ ...x, conditions: x.conditions.filter((_, j) => j !== i) }))}>
-                    {t(lang, 'conditionRemove')}
+                    {ta(lang, 'conditionRemove')}
                   </button>
                 </div>
               ))}
               {conditional ? (
                 <button type="button" className="link-button" onClick={() => change(r.key, (x) => ({ ...x, conditions: [...x.conditions, { field: spec!.fields[0]!, op: '$in', value: '' }] }))}>
-                  {t(lang, 'conditionAdd')}
+                  {ta(lang, 'conditionAdd')}
                 </button>
               ) : null}
             </div>
@@ -288,28 +289,28 @@ export function RoleEditor({ lang, initial, version }: { lang: Lang; initial: Ro
           ))}
         </datalist>
         <button type="button" className="button-secondary" onClick={() => setRules((rs) => [...rs, { key: nextKey++, subject: 'Dashboard', action: 'view', inverted: false, conditions: [], reason: '' }])}>
-          {t(lang, 'ruleAdd')}
+          {ta(lang, 'ruleAdd')}
         </button>
       </fieldset>
       <div className="filters">
         <div className="filter">
-          <label htmlFor={`${id}-scope-offices`}>{t(lang, 'previewOffices')}</label>
+          <label htmlFor={`${id}-scope-offices`}>{ta(lang, 'previewOffices')}</label>
           <input id={`${id}-scope-offices`} value={scope.offices} onChange={(e) => setScope({ ...scope, offices: e.target.value })} />
         </div>
         <div className="filter">
-          <label htmlFor={`${id}-scope-states`}>{t(lang, 'previewStates')}</label>
+          <label htmlFor={`${id}-scope-states`}>{ta(lang, 'previewStates')}</label>
           <input id={`${id}-scope-states`} value={scope.states} onChange={(e) => setScope({ ...scope, states: e.target.value })} />
         </div>
         <div className="filter-actions">
           <button type="button" className="button-secondary" onClick={() => void showPreview()} disabled={busy}>
-            {t(lang, 'preview')}
+            {ta(lang, 'preview')}
           </button>
           <button type="submit" className="button-primary" disabled={busy}>
-            {t(lang, creating ? 'roleCreate' : 'save')}
+            {ta(lang, creating ? 'roleCreate' : 'save')}
           </button>
           {!creating ? (
             <button type="button" className="button-secondary" onClick={() => void remove()} disabled={busy}>
-              {t(lang, 'delete')}
+              {ta(lang, 'delete')}
             </button>
           ) : null}
         </div>

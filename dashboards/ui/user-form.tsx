@@ -7,7 +7,8 @@
 import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import type { PublicUser } from '../server/admin';
-import { t, type Lang } from '../i18n';
+import type { Lang } from '../i18n';
+import { ta } from '../i18n-admin';
 import { sendJson } from './api';
 
 const split = (s: string) => s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean);
@@ -15,7 +16,7 @@ const split = (s: string) => s.split(',').map((x) => x.trim().toUpperCase()).fil
 function OneTimePassword({ lang, password }: { lang: Lang; password: string }) {
   return (
     <div className="panel notice" role="status">
-      <p>{t(lang, 'oneTimePasswordIntro')}</p>
+      <p>{ta(lang, 'oneTimePasswordIntro')}</p>
       <p>
         <code data-testid="one-time-password">{password}</code>
       </p>
@@ -44,8 +45,8 @@ export function UserForm({ lang, user, roles, states }: { lang: Lang; user?: Pub
     setError('');
     setSaved(false);
     const r = user
-      ? await sendJson('PATCH', `/api/admin/users/${encodeURIComponent(user.username)}`, { change: { ...fields, active: f.get('active') === 'on' }, version: user.version }, t(lang, 'errorTitle'))
-      : await sendJson<{ password: string }>('POST', '/api/admin/users', { username: String(f.get('username') ?? '').trim(), ...fields }, t(lang, 'errorTitle'));
+      ? await sendJson('PATCH', `/api/admin/users/${encodeURIComponent(user.username)}`, { change: { ...fields, active: f.get('active') === 'on' }, version: user.version }, ta(lang, 'errorTitle'))
+      : await sendJson<{ password: string }>('POST', '/api/admin/users', { username: String(f.get('username') ?? '').trim(), ...fields }, ta(lang, 'errorTitle'));
     setBusy(false);
     if (r.error) return setError(r.error);
     if (!user) setPassword((r.body as { password: string }).password);
@@ -54,9 +55,9 @@ export function UserForm({ lang, user, roles, states }: { lang: Lang; user?: Pub
   };
 
   const reset = async () => {
-    if (!user || !window.confirm(t(lang, 'passwordResetConfirm', { name: user.username }))) return;
+    if (!user || !window.confirm(ta(lang, 'passwordResetConfirm', { name: user.username }))) return;
     setBusy(true);
-    const r = await sendJson<{ password: string }>('POST', `/api/admin/users/${encodeURIComponent(user.username)}/password`, undefined, t(lang, 'errorTitle'));
+    const r = await sendJson<{ password: string }>('POST', `/api/admin/users/${encodeURIComponent(user.username)}/password`, undefined, ta(lang, 'errorTitle'));
     setBusy(false);
     if (r.error) setError(r.error);
     else setPassword(r.body!.password);
@@ -66,25 +67,25 @@ export function UserForm({ lang, user, roles, states }: { lang: Lang; user?: Pub
     <form className="user-form" onSubmit={submit} aria-describedby={error ? `${id}-error` : undefined}>
       <div className="filters">
         <div className="filter">
-          <label htmlFor={`${id}-username`}>{t(lang, 'username')}</label>
+          <label htmlFor={`${id}-username`}>{ta(lang, 'username')}</label>
           <input id={`${id}-username`} name="username" defaultValue={user?.username ?? ''} readOnly={!!user} required pattern="[a-z][a-z0-9._\-]{1,47}" autoComplete="off" />
         </div>
         <div className="filter" style={{ flex: '1 1 260px' }}>
-          <label htmlFor={`${id}-display`}>{t(lang, 'colName')}</label>
+          <label htmlFor={`${id}-display`}>{ta(lang, 'colName')}</label>
           <input id={`${id}-display`} name="display_name" defaultValue={user?.display_name ?? ''} required />
         </div>
         <div className="filter">
-          <label htmlFor={`${id}-offices`}>{t(lang, 'colOffices')}</label>
+          <label htmlFor={`${id}-offices`}>{ta(lang, 'colOffices')}</label>
           <input id={`${id}-offices`} name="offices" defaultValue={user?.offices.join(', ') ?? ''} placeholder="MUC, BER" />
         </div>
         {user ? (
           <label className="inline">
-            <input type="checkbox" name="active" defaultChecked={user.active} /> {t(lang, 'colActive')}
+            <input type="checkbox" name="active" defaultChecked={user.active} /> {ta(lang, 'colActive')}
           </label>
         ) : null}
       </div>
       <fieldset className="panel">
-        <legend>{t(lang, 'colRoles')}</legend>
+        <legend>{ta(lang, 'colRoles')}</legend>
         <div className="choices">
           {roles.map((r) => (
             <label key={r.name} className="inline">
@@ -94,7 +95,7 @@ export function UserForm({ lang, user, roles, states }: { lang: Lang; user?: Pub
         </div>
       </fieldset>
       <fieldset className="panel">
-        <legend>{t(lang, 'colStates')}</legend>
+        <legend>{ta(lang, 'colStates')}</legend>
         <div className="choices">
           {states.map((s) => (
             <label key={s.code} className="inline">
@@ -105,11 +106,11 @@ export function UserForm({ lang, user, roles, states }: { lang: Lang; user?: Pub
       </fieldset>
       <div className="filter-actions">
         <button type="submit" className="button-primary" disabled={busy}>
-          {t(lang, user ? 'save' : 'userCreate')}
+          {ta(lang, user ? 'save' : 'userCreate')}
         </button>
         {user ? (
           <button type="button" className="button-secondary" onClick={() => void reset()} disabled={busy}>
-            {t(lang, 'passwordReset')}
+            {ta(lang, 'passwordReset')}
           </button>
         ) : null}
       </div>
@@ -118,7 +119,7 @@ export function UserForm({ lang, user, roles, states }: { lang: Lang; user?: Pub
           {error}
         </p>
       ) : null}
-      {saved && !password ? <p role="status">{t(lang, 'saved')}</p> : null}
+      {saved && !password ? <p role="status">{ta(lang, 'saved')}</p> : null}
       {password ? <OneTimePassword lang={lang} password={password} /> : null}
     </form>
   );

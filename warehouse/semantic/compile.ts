@@ -129,17 +129,28 @@ function conditionFields(c: RowCondition | undefined, out = new Set<string>()): 
 }
 
 /** A rollup that can answer the whole group exactly, if any. */
-function pickRollup(group: MetricDef[], q: MetricQuery, restriction: RowCondition | undefined): RollupDef | undefined {
-  if ((q.from && !monthStart(q.from)) || (q.to && !monthEnd(q.to))) return undefined;
+/**
+ * The last day with data per fact table of a snapshot (fact → YYYY-MM-DD). A period ending on or
+ * after it ends, for that fact, as if at the end of its month: a rollup's last month then holds
+ * exactly the rows up to the period's end — so "the last 12 months until the data-as-of day" is
+ * answered from the rollups too, with identical figures.
+ */
+export type DataEnd = Readonly<Record<string, string | undefined>>;
+
+function pickRollup(group: MetricDef[], q: MetricQuery, restriction: RowCondition | undefined, dataEnd: DataEnd): RollupDef | undefined {
   if (q.by.includes('day') || 'day' in q.filters) return undefined;
+  if (q.from && !monthStart(q.from)) return undefined;
   const dims = new Set([...q.by, ...Object.keys(q.filters), ...conditionFields(restriction)].filter((d) => !isTime(d)));
-  return ROLLUPS.find(
-    (r) => group.every((m) => r.metrics.includes(m.name)) && [...dims].every((d) => d in r.dimensions) && group.every((m) => r.fact === m.fact && r.date === m.date),
-  );
+  // the first (smallest) rollup that has every dimension asked for
+  return ROLLUPS.find((r) => {
+    if (!group.every((m) => r.metrics.includes(m.name) && r.fact === m.fact && r.date === m.date)) return false;
+    if (q.to && !monthEnd(q.to) && !(dataEnd[r.fact] !== undefined && q.to >= dataEnd[r.fact]!)) return false;
+    return [...dims].every((d) => d in r.dimensions);
+  });
 }
 
 /** One query per (fact, date) group of the base metrics of `metrics`. */
-export function planAggregates(q: MetricQuery, metrics: MetricDef[], restriction: (m: MetricDef) => RowCondition, useRollups = true): GroupPlan[] {
+export function planAggregates(q: MetricQuery, metrics: MetricDef[], restriction: (m: MetricDef) => RowCondition, useRollups = true, dataEnd: DataEnd = {}): GroupPlan[] {
   const groups = new Map<string, MetricDef[]>();
   for (const m of metrics.flatMap(baseMetrics)) {
     const key = `${m.fact}|${m.date}`;
@@ -151,7 +162,7 @@ export function planAggregates(q: MetricQuery, metrics: MetricDef[], restriction
   for (const group of groups.values()) {
     const first = group[0]!;
     const rowRestriction = restriction(first);
-    const rollup = useRollups ? pickRollup(group, q, rowRestriction) : undefined;
+    const rollup = useRollups ? pickRollup(group, q, rowRestriction, dataEnd) : undefined;
     const columns = rollup ? rollup.dimensions : first.dimensions;
     const date = rollup ? rollup.month : first.date;
     const dims = q.by.map((d, i) => sql`${dimensionSql(d, first, date, columns)} AS ${sql.ref(`d${i}`)}`);

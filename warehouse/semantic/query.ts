@@ -9,7 +9,8 @@ import { UserError } from '../../platform/errors';
 import type { Duck } from '../duckdb';
 import type { SnapshotInfo, SnapshotReader } from '../snapshots';
 import { DIMENSIONS, TIME_PATTERN, dimension, isTime, type Lang } from './dimensions';
-import { compileAnswer, planAggregates, planPending, type GroupPlan } from './compile';
+import { compileAnswer, planAggregates, planPending, type DataEnd, type GroupPlan } from './compile';
+import { ROLLUPS } from './rollups';
 import { metric, type Domain, type MetricDef } from './metrics';
 import type { Access, MetricQuery, QueryResult, RowCondition } from './types';
 
@@ -89,6 +90,26 @@ async function allowedValues(duck: Duck, snapshot: string, dim: string): Promise
   return order;
 }
 
+/** The last day with data of every fact a rollup summarises, cached per snapshot (see DataEnd). */
+const dataEndCache = new Map<string, Promise<DataEnd>>();
+function dataEndOf(duck: Duck, snapshot: string): Promise<DataEnd> {
+  let p = dataEndCache.get(snapshot);
+  if (!p) {
+    dataEndCache.clear();
+    p = (async () => {
+      const out: Record<string, string | undefined> = {};
+      for (const r of ROLLUPS) {
+        const [row] = await duck.all<{ d: string | null }>(`SELECT CAST(max(${r.date}) AS VARCHAR) AS d FROM ${r.fact}`);
+        out[r.fact] = row?.d ?? undefined;
+      }
+      return out;
+    })();
+    p.catch(() => dataEndCache.delete(snapshot));
+    dataEndCache.set(snapshot, p);
+  }
+  return p;
+}
+
 /** The row condition for a metric, or a 403 when the user may not see its domain. */
 function restrictionFor(access: Access, m: MetricDef): RowCondition {
   if (access.metricAllowed && !access.metricAllowed(m.name)) throw new ForbiddenError(`You may not use the metric "${m.name}".`);
@@ -125,7 +146,7 @@ export async function planQuery(duck: Duck, info: SnapshotInfo, q: MetricQuery, 
   }
   const referenceDay = (info.dataAsOf ?? new Date().toISOString()).slice(0, 10);
   const plans: GroupPlan[] = [
-    ...planAggregates(q, defs.filter((m) => m.measure.kind !== 'pending'), (m) => restrictionFor(access, m), opts.useRollups ?? true),
+    ...planAggregates(q, defs.filter((m) => m.measure.kind !== 'pending'), (m) => restrictionFor(access, m), opts.useRollups ?? true, (opts.useRollups ?? true) ? await dataEndOf(duck, info.id) : {}),
     ...defs.filter((m) => m.measure.kind === 'pending').map((m) => planPending(q, m, restrictionFor(access, m), referenceDay)),
   ];
   const c = compileAnswer(q, defs, plans, {

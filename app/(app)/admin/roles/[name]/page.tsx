@@ -2,7 +2,7 @@ import { forbidden, notFound } from 'next/navigation';
 import { mayAdminister } from '../../../../../dashboards/server/admin';
 import { currentLang, requirePrincipal } from '../../../../../dashboards/server/page';
 import { appDb } from '../../../../../dashboards/server/services';
-import { t } from '../../../../../dashboards/i18n';
+import { ta } from '../../../../../dashboards/i18n-admin';
 import { RoleHistoryView } from '../../../../../dashboards/ui/admin-views';
 import { RoleEditor } from '../../../../../dashboards/ui/role-editor';
 import { getRole, roleHistory } from '../../../../../roles/store';
@@ -20,17 +20,17 @@ export default async function RolePage({ params }: { params: Promise<{ name: str
   if (!role && !history.length) notFound();
   return (
     <>
-      <h1>{t(lang, 'roleEdit', { name })}</h1>
+      <h1>{ta(lang, 'roleEdit', { name })}</h1>
       {role ? (
         <>
           <p>
-            <a href={`/admin/roles/new?copy=${encodeURIComponent(name)}`}>{t(lang, 'roleCopy')}</a>
+            <a href={`/admin/roles/new?copy=${encodeURIComponent(name)}`}>{ta(lang, 'roleCopy')}</a>
           </p>
           {/* keyed by version: after a save or restore the form starts from the stored definition */}
           <RoleEditor key={role.version} lang={lang} initial={role} version={role.version} />
         </>
       ) : (
-        <p>{t(lang, 'roleDeleted')}</p>
+        <p>{ta(lang, 'roleDeleted')}</p>
       )}
       <RoleHistoryView lang={lang} name={name} history={history} current={role?.version ?? null} />
     </>

@@ -2,7 +2,7 @@ import { forbidden } from 'next/navigation';
 import { mayAdminister } from '../../../../../dashboards/server/admin';
 import { currentLang, requirePrincipal } from '../../../../../dashboards/server/page';
 import { appDb } from '../../../../../dashboards/server/services';
-import { t } from '../../../../../dashboards/i18n';
+import { ta } from '../../../../../dashboards/i18n-admin';
 import { RoleEditor } from '../../../../../dashboards/ui/role-editor';
 import { getRole } from '../../../../../roles/store';
 
@@ -20,7 +20,7 @@ export default async function NewRolePage({ searchParams }: { searchParams: Prom
     : { name: '', label_de: '', label_en: '', description: '', rules: [{ action: 'view', subject: 'Dashboard' }] };
   return (
     <>
-      <h1>{t(lang, 'roleNew')}</h1>
+      <h1>{ta(lang, 'roleNew')}</h1>
       <RoleEditor lang={lang} initial={initial} version={null} />
     </>
   );

@@ -2,7 +2,7 @@ import { forbidden, notFound } from 'next/navigation';
 import { mayAdminister, publicUser, userFormChoices } from '../../../../../dashboards/server/admin';
 import { currentLang, requirePrincipal } from '../../../../../dashboards/server/page';
 import { appDb } from '../../../../../dashboards/server/services';
-import { t } from '../../../../../dashboards/i18n';
+import { ta } from '../../../../../dashboards/i18n-admin';
 import { UserForm } from '../../../../../dashboards/ui/user-form';
 import { getUser } from '../../../../../roles/store';
 
@@ -17,7 +17,7 @@ export default async function UserPage({ params }: { params: Promise<{ username:
   if (!user) notFound();
   return (
     <>
-      <h1>{t(lang, 'userEdit', { name: username })}</h1>
+      <h1>{ta(lang, 'userEdit', { name: username })}</h1>
       <UserForm key={user.version} lang={lang} user={publicUser(user)} {...await userFormChoices(lang)} />
     </>
   );

@@ -1,7 +1,7 @@
 import { forbidden } from 'next/navigation';
 import { mayAdminister, userFormChoices } from '../../../../../dashboards/server/admin';
 import { currentLang, requirePrincipal } from '../../../../../dashboards/server/page';
-import { t } from '../../../../../dashboards/i18n';
+import { ta } from '../../../../../dashboards/i18n-admin';
 import { UserForm } from '../../../../../dashboards/ui/user-form';
 
 export const dynamic = 'force-dynamic';
@@ -12,7 +12,7 @@ export default async function NewUserPage() {
   const lang = await currentLang();
   return (
     <>
-      <h1>{t(lang, 'userNew')}</h1>
+      <h1>{ta(lang, 'userNew')}</h1>
       <UserForm lang={lang} {...await userFormChoices(lang)} />
     </>
   );
