@@ -16,7 +16,7 @@ import { accessFrom, type Principal } from '../../roles/access';
 import { validateRoleDefinition } from '../../roles/permissions';
 import { audit, listRoles, type AuditEntry, type AuditQuery, type StoredUser } from '../../roles/store';
 import type { AppDb } from '../../roles/app-db';
-import { etlStatus, type EtlStatus } from '../../warehouse/pipeline';
+import { etlStatus, listRuns, readSchedulerState, type EtlStatus } from '../../warehouse/pipeline';
 import { METRICS } from '../../warehouse/semantic/metrics';
 import { cachedLabels, planQuery } from '../../warehouse/semantic/query';
 import type { SnapshotReader } from '../../warehouse/snapshots';
@@ -146,11 +146,12 @@ export const manualRunActive = () => !!g.__fisManualRun && g.__fisManualRun.exit
  */
 export async function runPipelineNow(db: AppDb, p: Principal, full: boolean): Promise<{ pid: number }> {
   requireAdmin(p, 'run');
-  const c = services().config;
-  const status = await etlStatus(c.dataDir, { runs: 5, freshnessHours: c.freshnessHours });
-  const running = status.runs.find((r) => r.status === 'running');
-  if (manualRunActive() || running || status.scheduler?.running) {
-    const since = running?.startedAt ?? status.scheduler?.running?.since;
+  const { dataDir } = services().config;
+  // the run files and the scheduler's state say whether a run is going (no need to open the warehouse)
+  const running = listRuns(dataDir, 5).find((r) => r.status === 'running');
+  const scheduled = readSchedulerState(dataDir)?.running;
+  if (manualRunActive() || running || scheduled) {
+    const since = running?.startedAt ?? scheduled?.since;
     await audit(db, { actor: p.user.username, action: 'pipeline.run', outcome: 'refused', details: { full, reason: 'in progress' } });
     throw new UserError(`A pipeline run is in progress${since ? ` since ${since}` : ''}; start the next one when it has finished.`, { httpStatus: 409 });
   }

@@ -3,6 +3,7 @@ import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import { t, type Lang } from '../i18n';
 import { postJson, safeNext } from './api';
+import { FormError } from './form-error';
 
 export function LoginForm({ lang, next }: { lang: Lang; next: string }) {
   const router = useRouter();
@@ -29,11 +30,7 @@ export function LoginForm({ lang, next }: { lang: Lang; next: string }) {
       <input id={`${id}-user`} name="username" autoComplete="username" required autoFocus />
       <label htmlFor={`${id}-pass`}>{t(lang, 'password')}</label>
       <input id={`${id}-pass`} name="password" type="password" autoComplete="current-password" required />
-      {error ? (
-        <p id={`${id}-error`} className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError id={id} error={error} />
       <button type="submit" className="button-primary" disabled={busy}>
         {t(lang, 'login')}
       </button>

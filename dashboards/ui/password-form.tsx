@@ -4,6 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import { t, type Lang } from '../i18n';
 import { postJson, safeNext } from './api';
+import { FormError } from './form-error';
 
 export function PasswordForm({ lang, next }: { lang: Lang; next: string }) {
   const router = useRouter();
@@ -36,11 +37,7 @@ export function PasswordForm({ lang, next }: { lang: Lang; next: string }) {
       <input id={`${id}-next`} name="next" type="password" autoComplete="new-password" minLength={10} required />
       <label htmlFor={`${id}-repeat`}>{t(lang, 'passwordRepeat')}</label>
       <input id={`${id}-repeat`} name="repeat" type="password" autoComplete="new-password" minLength={10} required />
-      {error ? (
-        <p id={`${id}-error`} className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError id={id} error={error} />
       <button type="submit" className="button-primary" disabled={busy}>
         {t(lang, 'passwordChange')}
       </button>

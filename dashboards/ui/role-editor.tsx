@@ -13,6 +13,7 @@ import { OPERATORS, PLACEHOLDERS, SUBJECTS } from '../../roles/vocabulary';
 import type { Lang } from '../i18n';
 import { ta } from '../i18n-admin';
 import { sendJson } from './api';
+import { FormError } from './form-error';
 
 interface Condition {
   field: string;
@@ -315,11 +316,7 @@ export function RoleEditor({ lang, initial, version }: { lang: Lang; initial: Ro
           ) : null}
         </div>
       </div>
-      {error ? (
-        <p id={`${id}-error`} className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError id={id} error={error} />
       {preview ? <PreviewView lang={lang} p={preview} /> : null}
     </form>
   );

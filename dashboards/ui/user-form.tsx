@@ -10,6 +10,7 @@ import type { PublicUser } from '../server/admin';
 import type { Lang } from '../i18n';
 import { ta } from '../i18n-admin';
 import { sendJson } from './api';
+import { FormError } from './form-error';
 
 const split = (s: string) => s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean);
 
@@ -114,11 +115,7 @@ export function UserForm({ lang, user, roles, states }: { lang: Lang; user?: Pub
           </button>
         ) : null}
       </div>
-      {error ? (
-        <p id={`${id}-error`} className="form-error" role="alert">
-          {error}
-        </p>
-      ) : null}
+      <FormError id={id} error={error} />
       {saved && !password ? <p role="status">{ta(lang, 'saved')}</p> : null}
       {password ? <OneTimePassword lang={lang} password={password} /> : null}
     </form>

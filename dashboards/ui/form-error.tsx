@@ -1,0 +1,9 @@
+/** A form's error sentence, announced to screen readers; the form points at it with aria-describedby={`${id}-error`}. */
+export function FormError({ id, error }: { id: string; error: string }) {
+  if (!error) return null;
+  return (
+    <p id={`${id}-error`} className="form-error" role="alert">
+      {error}
+    </p>
+  );
+}
