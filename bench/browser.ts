@@ -20,7 +20,8 @@ import { median, type BenchContext } from './harness';
 const TABLET = { width: 1024, height: 768 };
 const next = join(projectRoot, 'node_modules/next/dist/bin/next');
 
-async function startServer(dir: string): Promise<{ url: string; server: ChildProcess }> {
+/** `next start` on the warehouse in `dir`, on a free loopback port; resolves when it answers. */
+export async function startServer(dir: string): Promise<{ url: string; server: ChildProcess }> {
   const env = { ...process.env, FIS_DATA_DIR: dir, FIS_LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1' };
   const port = await freePort();
   const server = spawn(process.execPath, [next, 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: projectRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -36,6 +37,20 @@ async function startServer(dir: string): Promise<{ url: string; server: ChildPro
     if (i > 300) throw new Error(`the app did not start: ${stderr.slice(-1000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+let built = false;
+
+/** The demo users in the profile's app database, and a production build of the current code (once per bench run). */
+export async function prepareApp(ctx: BenchContext, dir: string): Promise<void> {
+  const app = await openAppDb({ dataDir: dir });
+  await installDemo(app.db, 'demo-password-1');
+  await app.close();
+  if (built) return;
+  ctx.log('building the app (next build)');
+  const b = spawnSync(process.execPath, [next, 'build'], { cwd: projectRoot, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, encoding: 'utf8' });
+  if (b.status !== 0) throw new Error(`next build failed: ${b.stderr.slice(-1500)}`);
+  built = true;
 }
 
 /** Script bytes as transferred (the compressed bodies, without HTTP headers) while `fn` loads a page with an empty cache. */
@@ -63,12 +78,7 @@ const pageNow = (page: Page) => page.evaluate(() => performance.now());
 
 export async function benchBrowser(ctx: BenchContext): Promise<void> {
   const dir = await ensureWarehouse(ctx);
-  const app = await openAppDb({ dataDir: dir });
-  await installDemo(app.db, 'demo-password-1');
-  await app.close();
-  ctx.log('building the app (next build)');
-  const b = spawnSync(process.execPath, [next, 'build'], { cwd: projectRoot, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, encoding: 'utf8' });
-  if (b.status !== 0) throw new Error(`next build failed: ${b.stderr.slice(-1500)}`);
+  await prepareApp(ctx, dir);
   const { url, server } = await startServer(dir);
   const browser = await launch();
   const reps = ctx.quick ? 2 : 3;

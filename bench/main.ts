@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [-- --profile national|demo] [-- --only fixtures,etl,query,exports,browser]`: measures FIS
+ * `npm run bench [-- --quick] [-- --profile national|demo] [-- --only fixtures,etl,query,exports,browser,load]`: measures FIS
  * side by side in one run and prints medians and ratios next to the targets of DESIGN §7.
  */
 import { parseArgs } from 'node:util';
@@ -8,6 +8,7 @@ import { benchEtlSection } from './etl';
 import { benchExports } from './exports';
 import { benchFixtures } from './fixtures';
 import { runBench } from './harness';
+import { benchLoad } from './load';
 import { benchQueries } from './query';
 
 const { values } = parseArgs({
@@ -29,4 +30,5 @@ await runBench({ profile, quick: values.quick ?? false, only: values.only }, [
   ['query', benchQueries],
   ['exports', benchExports],
   ['browser', benchBrowser],
+  ['load', benchLoad],
 ]);
