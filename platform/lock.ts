@@ -2,8 +2,10 @@
  * Cross-process locks as files created with O_EXCL. A lock whose holder process is gone is stale
  * and is taken over, so a killed process never blocks the next one.
  */
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { UserError } from './errors';
 
 export interface LockHolder {
@@ -49,15 +51,23 @@ function tryUnlinkOwn(path: string) {
 }
 
 function tryCreate(path: string, purpose: string): boolean {
+  // written beside the lock, then linked into place: the lock never exists without its holder,
+  // so a taker reading it at the same moment cannot mistake it for a stale one
+  const tmp = `${path}.${process.pid}.${threadId}.${randomBytes(4).toString('hex')}`;
   try {
-    const fd = openSync(path, 'wx', 0o600);
-    writeSync(fd, JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() }));
-    closeSync(fd);
+    writeFileSync(tmp, JSON.stringify({ pid: process.pid, purpose, since: new Date().toISOString() }), { mode: 0o600 });
+    linkSync(tmp, path);
     return true;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EEXIST') return false;
     throw new UserError(`Cannot create the lock file ${path} (${code ?? 'error'}).`, { cause: e });
+  } finally {
+    try {
+      unlinkSync(tmp);
+    } catch {
+      // never written
+    }
   }
 }
 

@@ -1,10 +1,12 @@
 import { cpSync, createWriteStream, existsSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
+import { threadId } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import { TEXT_TYPES, quoteIdent, type PgClient } from './client';
 
@@ -18,7 +20,8 @@ export const pgliteParsers = Object.fromEntries(Object.values(TEXT_TYPES).map((o
 async function copyEmptyCluster(dir: string): Promise<void> {
   const template = join(tmpdir(), `fis-pglite-template-${pgliteVersion()}`);
   if (!existsSync(join(template, 'PG_VERSION'))) {
-    const tmp = `${template}.${process.pid}`;
+    // unique per process and thread: the two fixture builds run in worker threads of one process
+    const tmp = `${template}.${process.pid}.${threadId}.${randomBytes(4).toString('hex')}`;
     rmSync(tmp, { recursive: true, force: true });
     const db = await PGlite.create(tmp);
     await db.close();
