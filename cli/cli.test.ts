@@ -105,7 +105,7 @@ describe('fis command line', () => {
     expect(fis(['fixtures', 'generate', '--profile', 'tiny', '--seed', '3', '--until', '2026-06-30'], env).code).toBe(0);
     const run = fis(['etl', 'run'], env);
     expect(run.code, run.stderr).toBe(0);
-    expect(run.stdout).toMatch(/^Published snapshot \S+ \(full, data as of 2026-06-30/);
+    expect(run.stdout).toMatch(/^Published snapshot \S+ \(full load, built from scratch: full run; data as of 2026-06-30/);
     const mine = fis(['query', '--metric', 'applications', '--by', 'office', '--as', 'ast-muc'], env);
     expect(mine.code, mine.stderr).toBe(0);
     expect(JSON.parse(mine.stdout).rows.map((r: unknown[]) => r[0])).toEqual(['MUC']);

@@ -49,6 +49,11 @@ describe.each(['pglite', 'postgres'] as const)('ETL on %s sources', (engine) => 
     const inc = await runEtl(etlOpts(join(a.dir, 'w1'), targets, false));
     expect(inc.mode).toBe('incremental');
     expect(inc.status).toBe('succeeded');
+    // the snapshot was patched, not rebuilt: only the changed rows and what depends on them
+    expect(inc.transform, JSON.stringify(inc.transform)).toMatchObject({ kind: 'incremental' });
+    const rebuilt = inc.transform?.kind === 'incremental' ? inc.transform.rebuilt! : {};
+    expect(rebuilt['asyl.application']).toBeGreaterThan(0);
+    expect(rebuilt['asyl.application']).toBeLessThan(inc.tables['asyl.application']!.staged / 5);
     // only the changes (plus the safety overlap) were extracted
     const extracted = Object.values(inc.tables).reduce((s, t) => s + t.extracted, 0);
     expect(extracted).toBeGreaterThan(0);

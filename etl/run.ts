@@ -1,20 +1,24 @@
 /**
  * One ETL run: extract (both systems in parallel, incrementally by watermark unless full) → merge
- * into the raw mirror (one transaction) → transform into a new snapshot → data tests and
- * reconciliation → publish atomically → collect old snapshots. Every run is recorded; a failure at
- * any point leaves the previous snapshot serving and the reason in the run history.
+ * into the raw mirror (one transaction, logging the keys merged) → transform into a new snapshot
+ * (a full build, or the current snapshot copied and patched with the changes: see
+ * warehouse/incremental.ts) → data tests and reconciliation → publish atomically → collect old
+ * snapshots. Every run is recorded; a failure at any point leaves the previous snapshot serving
+ * and the reason in the run history.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError, isUserError, oneLine } from '../platform/errors';
 import { acquireLock } from '../platform/lock';
 import { createLogger } from '../platform/logger';
 import type { PgTarget } from '../platform/pg/open';
 import { runInWorker } from '../platform/worker';
-import { buildWarehouse, rawTable, STAGING_ALIAS } from '../warehouse/build';
+import { buildFingerprint, buildWarehouse, rawTable, STAGING_ALIAS, type BuildResult } from '../warehouse/build';
+import { FULL_REBUILD_TABLES, buildIncremental, changeLog, changedKeyCounts, keyType, liveRowsOnChangedDays, onChangedDay as changedDay } from '../warehouse/incremental';
 import { lit, openDuck, type Duck, type Session } from '../warehouse/duckdb';
 import { blocking, saveResults, type DqResult } from '../warehouse/quality';
-import { buildingFile, gcSnapshots, newSnapshotId, publishSnapshot, stagingFile, warehouseDir, type SnapshotInfo } from '../warehouse/snapshots';
+import { buildingFile, gcSnapshots, newSnapshotId, publishSnapshot, readCurrent, stagingFile, warehouseDir, type SnapshotInfo } from '../warehouse/snapshots';
 import { SOURCE_TABLES, mirroredColumns, type SourceSystem, type SourceTable } from '../warehouse/sources';
 import type { ExtractResult, ExtractSpec } from './extract';
 import { newRunId, saveRun, type RunRecord } from '../warehouse/pipeline';
@@ -57,46 +61,108 @@ async function readWatermarks(con: Session): Promise<Record<string, string>> {
   return Object.fromEntries(rows.filter((r) => r.w).map((r) => [r.t, r.w!]));
 }
 
-/** Merges the extracted files into the raw mirror, in one transaction, with the new watermarks. */
-async function mergeIntoStaging(con: Session, extracts: ExtractResult[], full: boolean, runId: string, rec: RunRecord): Promise<void> {
+/** The merge log of the raw mirror: one row per merge, with the keys each merged in `chg_<table>`. */
+const MERGES = `${STAGING_ALIAS}.raw.etl_merges`;
+
+/**
+ * Merges the extracted files into the raw mirror, in one transaction, with the new watermarks, and
+ * logs the keys it merged (the incremental transform's input) under a new merge sequence number.
+ * Log entries the current snapshot already includes (`pruneUpTo`) are dropped. Returns the number.
+ */
+async function mergeIntoStaging(con: Session, extracts: ExtractResult[], full: boolean, runId: string, rec: RunRecord, pruneUpTo: number | undefined): Promise<number> {
   const byTable = new Map(extracts.flatMap((e) => e.tables.map((t) => [t.table, t] as const)));
   await con.run('BEGIN TRANSACTION');
   try {
     await con.run(`CREATE SCHEMA IF NOT EXISTS ${STAGING_ALIAS}.raw`);
     await con.run(`CREATE TABLE IF NOT EXISTS ${STAGING_ALIAS}.raw.etl_state (source_table VARCHAR PRIMARY KEY, watermark TIMESTAMPTZ, run_id VARCHAR, rows BIGINT)`);
+    await con.run(`CREATE TABLE IF NOT EXISTS ${MERGES} (seq BIGINT PRIMARY KEY, run_id VARCHAR, full_reload BOOLEAN, merged_at TIMESTAMPTZ)`);
+    const [last] = await con.all<{ seq: number | null }>(`SELECT max(seq) AS seq FROM ${MERGES}`);
+    const seq = Number(last?.seq ?? 0) + 1;
+    let reloaded = full;
     for (const t of SOURCE_TABLES) {
       const e = byTable.get(t.name)!;
       const target = rawTable(t);
+      const log = changeLog(t);
       const present = (await con.all(`SELECT 1 FROM duckdb_tables() WHERE database_name = '${STAGING_ALIAS}' AND schema_name = 'raw' AND table_name = '${t.raw}'`)).length > 0;
+      await con.run(`CREATE TABLE IF NOT EXISTS ${log} (seq BIGINT, k ${keyType(t)})`);
       if (full || !present) {
         await con.run(`CREATE OR REPLACE TABLE ${target} AS SELECT * FROM ${readCsv(t, e.file)}`);
+        await con.run(`DELETE FROM ${log}`);
+        reloaded = true;
       } else if (e.rows > 0) {
         // idempotent merge by key: replace what was extracted again, add what is new
         const delta = `${STAGING_ALIAS}.raw._delta`;
         await con.run(`CREATE OR REPLACE TABLE ${delta} AS SELECT * FROM ${readCsv(t, e.file)}`);
+        // logged: rows new or different — not those extracted again unchanged (the safety overlap)
+        await con.run(`INSERT INTO ${log} SELECT ${seq}, n.${t.key} FROM ${delta} n LEFT JOIN ${target} o ON o.${t.key} = n.${t.key} WHERE o.${t.key} IS NULL OR n IS DISTINCT FROM o`);
         await con.run(`DELETE FROM ${target} WHERE ${t.key} IN (SELECT ${t.key} FROM ${delta})`);
         await con.run(`INSERT INTO ${target} SELECT * FROM ${delta}`);
         await con.run(`DROP TABLE ${delta}`);
       }
+      if (pruneUpTo !== undefined) await con.run(`DELETE FROM ${log} WHERE seq <= ${pruneUpTo}`);
       const [staged] = await con.all<{ n: number }>(`SELECT count(*) AS n FROM ${target}`);
       const before = rec.tables[t.name]?.watermarkBefore;
       const after = e.maxUpdatedAt && (!before || e.maxUpdatedAt > before) ? e.maxUpdatedAt : before;
       rec.tables[t.name] = { extracted: e.rows, staged: Number(staged?.n ?? 0), watermarkBefore: before, watermarkAfter: after, quarantined: 0 };
       await con.run(`INSERT OR REPLACE INTO ${STAGING_ALIAS}.raw.etl_state VALUES ($1, $2::TIMESTAMPTZ, $3, $4)`, [t.name, after ?? null, runId, Number(staged?.n ?? 0)]);
     }
+    await con.run(`INSERT INTO ${MERGES} VALUES ($1, $2, $3, now())`, [seq, runId, reloaded]);
     await con.run('COMMIT');
+    return seq;
   } catch (e) {
     await con.run('ROLLBACK').catch(() => {});
     throw e;
   }
 }
 
+/** What the current snapshot was built from: the last merge it includes and the build fingerprint. */
+interface BaseSnapshot {
+  info: SnapshotInfo;
+  mergeSeq: number;
+  fingerprint: string;
+}
+
+async function readBase(dataDir: string): Promise<BaseSnapshot | undefined> {
+  const info = readCurrent(dataDir);
+  if (!info || !existsSync(info.file)) return undefined;
+  const duck = await openDuck(info.file, { readOnly: true });
+  try {
+    const [r] = await duck.all<{ s: number | null; f: string | null }>(`SELECT merge_seq AS s, build_fingerprint AS f FROM fis_snapshot`);
+    return r?.s === null || r?.s === undefined || !r.f ? undefined : { info, mergeSeq: Number(r.s), fingerprint: r.f };
+  } catch {
+    return undefined; // built by an earlier version of FIS
+  } finally {
+    duck.close();
+  }
+}
+
+type TransformPlan = { kind: 'full'; reason: string } | { kind: 'incremental'; base: BaseSnapshot; changed: Record<string, number> };
+
+/** Whether the changes merged since the current snapshot can be patched into a copy of it. */
+async function planTransform(con: Session, full: boolean, base: BaseSnapshot | undefined, fingerprint: string): Promise<TransformPlan> {
+  if (full) return { kind: 'full', reason: 'full run' };
+  if (!base) return { kind: 'full', reason: 'no snapshot to build on' };
+  if (base.fingerprint !== fingerprint) return { kind: 'full', reason: 'code lists or models changed since the current snapshot' };
+  const [reload] = await con.all<{ n: number }>(`SELECT count(*) AS n FROM ${MERGES} WHERE seq > ${base.mergeSeq} AND full_reload`);
+  if (Number(reload?.n) > 0) return { kind: 'full', reason: 'the raw mirror was reloaded since the current snapshot' };
+  const changed = await changedKeyCounts(con, base.mergeSeq);
+  const whole = FULL_REBUILD_TABLES.filter((t) => (changed[t] ?? 0) > 0);
+  if (whole.length) return { kind: 'full', reason: `${whole.join(' and ')} changed` };
+  const [staged] = await con.all<{ n: number }>(`SELECT sum(rows) AS n FROM ${STAGING_ALIAS}.raw.etl_state`);
+  const total = Object.values(changed).reduce((a, b) => a + b, 0);
+  if (total > INCREMENTAL_MAX_SHARE * Number(staged?.n ?? 0)) return { kind: 'full', reason: `${total} changed rows, more than ${INCREMENTAL_MAX_SHARE * 100} % of all` };
+  return { kind: 'incremental', base, changed };
+}
+
+/** Above this share of changed rows a full transform is as quick as patching. */
+const INCREMENTAL_MAX_SHARE = 0.05;
+
 /**
  * Reconciliation. Against the source (full runs, or always when configured): all rows of each
  * source table = rows of the raw mirror. Every run: live mirror rows per day (DESIGN §4's rule) =
  * mart rows + quarantined rows per day — nothing lost, nothing invented.
  */
-async function reconcile(con: Session, extracts: ExtractResult[]): Promise<DqResult[]> {
+async function reconcile(con: Session, extracts: ExtractResult[], changedDaysOnly: boolean): Promise<DqResult[]> {
   const results: DqResult[] = [];
   const byTable = new Map(extracts.flatMap((e) => e.tables.map((t) => [t.table, t] as const)));
   const result = (check: string, model: string, mismatches: unknown[]): DqResult => ({
@@ -111,10 +177,14 @@ async function reconcile(con: Session, extracts: ExtractResult[]): Promise<DqRes
       results.push(result(`reconcile ${t.name}: source rows = raw mirror rows`, t.mart, off));
     }
     const day = t.dateColumn ? `CAST(${t.dateColumn} AS VARCHAR)` : 'NULL';
+    // an incremental transform reconciles the days its rows were or are on; the rest did not change
+    const onDays = changedDaysOnly && t.dateColumn;
+    const liveRows = onDays ? `(${liveRowsOnChangedDays(t)})` : `live_${t.raw}`;
+    const onChangedDay = (col: string) => changedDay(t, col);
     const mismatches = await con.all<{ day: string | null; live: number; warehouse: number }>(
-      `WITH live AS (SELECT ${day} AS d, count(*) AS n FROM live_${t.raw} GROUP BY 1),
-            wh AS (SELECT d, sum(n) AS n FROM (SELECT ${day} AS d, count(*) AS n FROM ${t.mart} GROUP BY 1
-                   UNION ALL SELECT CAST(source_date AS VARCHAR), count(*) FROM quarantine WHERE source_table = '${t.name}' GROUP BY 1) GROUP BY 1)
+      `WITH live AS (SELECT ${day} AS d, count(*) AS n FROM ${liveRows} GROUP BY 1),
+            wh AS (SELECT d, sum(n) AS n FROM (SELECT ${day} AS d, count(*) AS n FROM ${t.mart}${onDays ? ` WHERE ${onChangedDay(t.dateColumn!)}` : ''} GROUP BY 1
+                   UNION ALL SELECT CAST(source_date AS VARCHAR), count(*) FROM quarantine WHERE source_table = '${t.name}'${onDays ? ` AND ${onChangedDay('source_date')}` : ''} GROUP BY 1) GROUP BY 1)
        SELECT coalesce(live.d, wh.d) AS day, coalesce(live.n, 0) AS live, coalesce(wh.n, 0) AS warehouse
          FROM live FULL JOIN wh ON live.d IS NOT DISTINCT FROM wh.d
         WHERE coalesce(live.n, 0) <> coalesce(wh.n, 0) ORDER BY 1 LIMIT 20`,
@@ -163,18 +233,24 @@ export async function runEtl(opts: EtlOptions): Promise<RunRecord> {
   const building = buildingFile(opts.dataDir, snapshotId);
   let duck: Duck | undefined;
   const started = Date.now();
+  const mark = (what: string) => log.debug(`${what} at ${Date.now() - started} ms`);
   try {
     rmSync(work, { recursive: true, force: true });
     mkdirSync(work, { recursive: true });
     gcSnapshots(opts.dataDir, opts.snapshotsKeep);
     log.info(`run ${runId}: ${rec.mode} load`);
-    duck = await openDuck(building);
-    await duck.session(async (con) => {
-      await con.run(`ATTACH ${lit(stagingFile(opts.dataDir))} AS ${STAGING_ALIAS}`);
+    const fingerprint = buildFingerprint(opts.codelistDir);
+    const base = full ? undefined : await readBase(opts.dataDir);
+    mark('current snapshot read');
+
+    // the copy an incremental transform patches, made while the sources are read (discarded if unused)
+    const copying = base ? copyFile(base.info.file, building).then(() => true, () => false) : Promise.resolve(false);
+    // extract and merge into the raw mirror (opened as the main database: its catalog is `staging`)
+    duck = await openDuck(stagingFile(opts.dataDir));
+    const { extracts, mergeSeq, plan } = await duck.session(async (con) => {
       const watermarks = full ? {} : await readWatermarks(con);
       for (const t of SOURCE_TABLES) rec.tables[t.name] = { extracted: 0, staged: 0, watermarkBefore: watermarks[t.name], quarantined: 0 };
       const reconcileSource = full || opts.reconcile === 'always';
-
       const extracts = await timed(rec, 'extract', async () => {
         // both systems in parallel; when one fails, the other finishes and closes its source first
         const settled = await Promise.allSettled(
@@ -187,20 +263,49 @@ export async function runEtl(opts: EtlOptions): Promise<RunRecord> {
         if (failed) throw failed.reason;
         return settled.map((r) => (r as PromiseFulfilledResult<ExtractResult>).value);
       });
-      await timed(rec, 'merge', () => mergeIntoStaging(con, extracts, full, runId, rec));
+      mark('extracted');
+      const mergeSeq = await timed(rec, 'merge', () => mergeIntoStaging(con, extracts, full, runId, rec, base?.mergeSeq));
+      mark('merged');
       const [asOf] = await con.all<{ t: string | null }>(`SELECT strftime(max(watermark), '%Y-%m-%dT%H:%M:%SZ') AS t FROM ${STAGING_ALIAS}.raw.etl_state`);
       rec.dataAsOf = asOf?.t ?? null;
+      return { extracts, mergeSeq, plan: await planTransform(con, full, base, fingerprint) };
+    });
+    duck.close();
+    duck = undefined;
+    mark('transform planned');
+    rec.transform = plan.kind === 'full' ? { kind: 'full', reason: plan.reason } : { kind: 'incremental', changed: plan.changed };
+    log.info(plan.kind === 'full' ? `full transform: ${plan.reason}` : `incremental transform of ${Object.values(plan.changed).reduce((a, b) => a + b, 0)} changed rows on snapshot ${plan.base.info.id}`);
 
-      const build = await timed(rec, 'transform', () => buildWarehouse(con, { codelistDir: opts.codelistDir }));
+    // transform into a new snapshot: a fresh build, or a copy of the current one patched
+    await timed(rec, 'copy', async () => {
+      const done = await copying;
+      if (plan.kind === 'incremental' && !done) await copyFile(plan.base.info.file, building);
+      if (plan.kind === 'full' && done) rmSync(building, { force: true });
+    });
+    duck = await openDuck(building);
+    await duck.session(async (con) => {
+      await con.run(`ATTACH ${lit(stagingFile(opts.dataDir))} AS ${STAGING_ALIAS}`);
+      let build: BuildResult;
+      if (plan.kind === 'incremental') {
+        const patched = await timed(rec, 'transform', () => buildIncremental(con, plan.base.mergeSeq));
+        rec.transform = { kind: 'incremental', changed: plan.changed, rebuilt: patched.affected };
+        build = patched;
+      } else build = await timed(rec, 'transform', () => buildWarehouse(con, { codelistDir: opts.codelistDir }));
       rec.models = build.models;
       for (const [t, n] of Object.entries(build.quarantined)) rec.tables[t]!.quarantined = n;
       for (const t of SOURCE_TABLES) rec.tables[t.name]!.published = build.models[t.mart];
-      const checks = await timed(rec, 'reconcile', async () => [...(await reconcile(con, extracts)), ...(await freshness(con, opts.freshnessHours))]);
+      mark('transformed');
+      const checks = await timed(rec, 'reconcile', async () => [...(await reconcile(con, extracts, plan.kind === 'incremental')), ...(await freshness(con, opts.freshnessHours))]);
       const findings = [...build.tests, ...checks];
       rec.stages.tests = build.seconds.tests ?? 0;
       rec.dq = { errors: blocking(findings).length, warnings: findings.filter((f) => !f.passed && f.severity === 'warn').length, findings: findings.filter((f) => !f.passed) };
       await saveResults(con, findings);
-      await con.run(`CREATE OR REPLACE TABLE fis_snapshot AS SELECT $1 AS snapshot_id, $2 AS run_id, $3 AS mode, CAST($4 AS TIMESTAMPTZ) AS data_as_of, now() AS built_at`, [snapshotId, runId, rec.mode, rec.dataAsOf]);
+      mark('results saved');
+      await con.run(
+        `CREATE OR REPLACE TABLE fis_snapshot AS SELECT $1 AS snapshot_id, $2 AS run_id, $3 AS mode, CAST($4 AS TIMESTAMPTZ) AS data_as_of, now() AS built_at,
+                CAST($5 AS BIGINT) AS merge_seq, $6 AS build_fingerprint, $7 AS transform`,
+        [snapshotId, runId, rec.mode, rec.dataAsOf, mergeSeq, fingerprint, plan.kind],
+      );
       await con.run(`CREATE OR REPLACE TABLE etl_watermarks AS SELECT * FROM ${STAGING_ALIAS}.raw.etl_state`);
       const failed = blocking(findings);
       if (failed.length) {
@@ -212,9 +317,11 @@ export async function runEtl(opts: EtlOptions): Promise<RunRecord> {
       }
       await con.run(`DETACH ${STAGING_ALIAS}`);
       await con.run('CHECKPOINT');
+      mark('checkpointed');
     });
     duck.close();
     duck = undefined;
+    mark('closed');
     const published: SnapshotInfo = await timed(rec, 'publish', async () => publishSnapshot(opts.dataDir, { id: snapshotId, runId, mode: rec.mode, dataAsOf: rec.dataAsOf ?? null }));
     gcSnapshots(opts.dataDir, opts.snapshotsKeep);
     rec.snapshot = published.id;

@@ -3,6 +3,9 @@
  * (attached as `staging`). Layers: staging views (rename/cast only) → live rows → quarantine →
  * clean rows → models (dimensions, facts, rollups) → data tests.
  */
+import { createHash } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { createLogger } from '../platform/logger';
 import { loadCodeListTables } from './codelists';
 import type { Session } from './duckdb';
@@ -22,6 +25,18 @@ export function stagingViewSql(t: SourceTable): string {
   return `SELECT ${mirroredColumns(t).map((c) => `CAST(${c.name} AS ${c.type}) AS ${c.name}`).join(', ')} FROM ${rawTable(t)}`;
 }
 
+/**
+ * What a snapshot's content follows from besides the source rows: the code lists and every model,
+ * quarantine and staging definition. A snapshot with another fingerprint cannot be patched.
+ */
+export function buildFingerprint(codelistDir: string): string {
+  const h = createHash('sha256').update('fis-build/1\n');
+  for (const f of readdirSync(codelistDir).filter((x) => x.endsWith('.xml')).sort()) h.update(`${f}\n`).update(readFileSync(join(codelistDir, f)));
+  for (const m of ALL_MODELS) h.update(JSON.stringify([m.name, m.sql, m.tests]));
+  for (const t of SOURCE_TABLES) h.update(JSON.stringify([t, stagingViewSql(t), quarantineSql(t), liveRowsSql(t, (n) => n)]));
+  return h.digest('hex').slice(0, 16);
+}
+
 export interface BuildResult {
   models: Record<string, number>;
   quarantined: Record<string, number>;
@@ -36,7 +51,8 @@ async function step(con: Session, label: string, sql: string): Promise<void> {
   log.debug(`${label} in ${Date.now() - t} ms`);
 }
 
-async function timed<T>(seconds: Record<string, number>, name: string, fn: () => Promise<T>): Promise<T> {
+/** Adds the seconds `fn` takes to `seconds[name]`. */
+export async function timed<T>(seconds: Record<string, number>, name: string, fn: () => Promise<T>): Promise<T> {
   const t = Date.now();
   try {
     return await fn();

@@ -42,6 +42,11 @@ export interface RunRecord {
   /** Seconds per stage. */
   stages: Record<string, number>;
   dq: { errors: number; warnings: number; findings: DqResult[] };
+  /**
+   * How the snapshot was built: from scratch (with the reason), or by patching the current one —
+   * with the keys changed and the rows rebuilt per source table.
+   */
+  transform?: { kind: 'full'; reason: string } | { kind: 'incremental'; changed: Record<string, number>; rebuilt?: Record<string, number> };
 }
 
 export const runsDir = (dataDir: string) => join(warehouseDir(dataDir), 'runs');

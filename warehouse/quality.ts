@@ -16,7 +16,7 @@ export interface DqResult {
   sample: string | null;
 }
 
-function testSql(model: string, t: DataTest): { kind: string; name: string; where: string; from?: string } {
+function testSql(model: string, rel: string, t: DataTest): { kind: string; name: string; where: string; from?: string } {
   switch (t.kind) {
     case 'not_null':
       return { kind: t.kind, name: `${t.columns.join(', ')} not null`, where: t.columns.map((c) => `${c} IS NULL`).join(' OR ') };
@@ -24,7 +24,7 @@ function testSql(model: string, t: DataTest): { kind: string; name: string; wher
       return {
         kind: t.kind,
         name: `${t.columns.join(', ')} unique`,
-        from: `(SELECT ${t.columns.join(', ')}, count(*) AS duplicates FROM ${model} GROUP BY ALL HAVING count(*) > 1)`,
+        from: `(SELECT ${t.columns.join(', ')}, count(*) AS duplicates FROM ${rel} GROUP BY ALL HAVING count(*) > 1)`,
         where: 'true',
       };
     case 'relationship':
@@ -44,12 +44,17 @@ function testSql(model: string, t: DataTest): { kind: string; name: string; wher
   }
 }
 
-export async function runModelTests(con: Session, models: readonly Model[]): Promise<DqResult[]> {
+/**
+ * Runs the tests of `models`. `scope` may restrict a model's tests to some of its rows (a
+ * subquery): the incremental transform tests the rows it rebuilt, which is all that changed.
+ */
+export async function runModelTests(con: Session, models: readonly Model[], scope?: (m: Model) => string | undefined): Promise<DqResult[]> {
   const results: DqResult[] = [];
   for (const m of models) {
+    const rel = scope?.(m) ?? m.name;
     for (const t of m.tests) {
-      const q = testSql(m.name, t);
-      const from = q.from ?? m.name;
+      const q = testSql(m.name, rel, t);
+      const from = q.from ?? rel;
       const [row] = await con.all<{ n: number }>(`SELECT count(*) AS n FROM ${from} AS ${m.name} WHERE ${q.where}`);
       const failing = Number(row?.n ?? 0);
       let sample: string | null = null;
@@ -66,9 +71,10 @@ export async function runModelTests(con: Session, models: readonly Model[]): Pro
 
 export async function saveResults(con: Session, results: readonly DqResult[]): Promise<void> {
   await con.run(`CREATE OR REPLACE TABLE dq_results (check_name VARCHAR, model VARCHAR, kind VARCHAR, severity VARCHAR, failing BIGINT, passed BOOLEAN, sample VARCHAR)`);
-  for (const r of results) {
-    await con.run(`INSERT INTO dq_results VALUES ($1, $2, $3, $4, $5, $6, $7)`, [r.check, r.model, r.kind, r.severity, r.failing, r.passed, r.sample]);
-  }
+  if (results.length === 0) return;
+  // one statement for all: a statement per result took a quarter of a second
+  const values = results.map((_, i) => `(${Array.from({ length: 7 }, (__, j) => `$${i * 7 + j + 1}`).join(', ')})`).join(', ');
+  await con.run(`INSERT INTO dq_results VALUES ${values}`, results.flatMap((r) => [r.check, r.model, r.kind, r.severity, r.failing, r.passed, r.sample]));
 }
 
 export const blocking = (results: readonly DqResult[]) => results.filter((r) => !r.passed && r.severity === 'error');

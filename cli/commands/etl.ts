@@ -36,7 +36,8 @@ export function registerEtl(program: Command): void {
         if (!trigger) throw new UserError(`--trigger must be cli, scheduler, manual or demo, not "${o.trigger}".`, { exitCode: 2 });
         const { runEtl } = await import('../../etl/run');
         const r = await runEtl(etlOptions(o.full ?? false, trigger));
-        process.stdout.write(`Published snapshot ${r.snapshot} (${r.mode}, data as of ${r.dataAsOf ?? 'unknown'}) in ${r.stages.total} s.\n`);
+        const how = r.transform?.kind === 'incremental' ? 'patched with the changes' : `built from scratch: ${r.transform?.reason ?? 'full run'}`;
+        process.stdout.write(`Published snapshot ${r.snapshot} (${r.mode} load, ${how}; data as of ${r.dataAsOf ?? 'unknown'}) in ${r.stages.total} s.\n`);
       }),
     );
 
@@ -66,6 +67,7 @@ export function registerEtl(program: Command): void {
           s.runs.map((r) => ({
             run: r.runId,
             mode: r.mode,
+            transform: r.transform?.kind ?? '',
             trigger: r.trigger,
             status: r.status,
             seconds: r.stages.total ?? null,

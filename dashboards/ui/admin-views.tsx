@@ -206,7 +206,7 @@ export function PipelineView({ lang, status, canRun, active }: { lang: Lang; sta
             key: r.runId,
             cells: [
               formatDate(r.startedAt, lang),
-              r.mode,
+              r.transform ? `${ta(lang, `mode_${r.mode}`)} · ${ta(lang, `transform_${r.transform.kind}`)}` : ta(lang, `mode_${r.mode}`),
               r.trigger,
               ta(lang, `run_${r.status}`),
               seconds(r.stages.total, lang),

@@ -12,6 +12,17 @@ export type DataTest =
   | { kind: 'accepted_values'; column: string; codelist: string; severity?: Severity }
   | { kind: 'expression'; expression: string; description: string; severity?: Severity };
 
+/**
+ * How a rollup is derived: `select(from)` aggregates the relation `from`; every column not in
+ * `measures` is a grouping column, and the measures add up (the first is the row count), so a
+ * change of some rows of `from` changes the rollup by the difference of their aggregates.
+ */
+export interface Rollup {
+  from: string;
+  measures: string[];
+  select: (from: string) => string;
+}
+
 export interface Model {
   name: string;
   layer: 'dimension' | 'fact' | 'rollup';
@@ -20,6 +31,8 @@ export interface Model {
   /** Column → meaning; also the column order check of the docs. */
   columns: Record<string, string>;
   tests: DataTest[];
+  /** Rollups only: what they aggregate, for rebuilding just the months that changed. */
+  rollup?: Rollup;
 }
 
 export const notNull = (...columns: string[]): DataTest => ({ kind: 'not_null', columns });
