@@ -93,8 +93,13 @@ async function mergeIntoStaging(con: Session, extracts: ExtractResult[], full: b
         // idempotent merge by key: replace what was extracted again, add what is new
         const delta = `${STAGING_ALIAS}.raw._delta`;
         await con.run(`CREATE OR REPLACE TABLE ${delta} AS SELECT * FROM ${readCsv(t, e.file)}`);
-        // logged: rows new or different — not those extracted again unchanged (the safety overlap)
-        await con.run(`INSERT INTO ${log} SELECT ${seq}, n.${t.key} FROM ${delta} n LEFT JOIN ${target} o ON o.${t.key} = n.${t.key} WHERE o.${t.key} IS NULL OR n IS DISTINCT FROM o`);
+        // logged: the keys merged; for offices and providers, whose change rebuilds everything, only
+        // rows new or different — not those extracted again unchanged in the safety overlap
+        await con.run(
+          FULL_REBUILD_TABLES.includes(t.name)
+            ? `INSERT INTO ${log} SELECT ${seq}, n.${t.key} FROM ${delta} n LEFT JOIN ${target} o ON o.${t.key} = n.${t.key} WHERE o.${t.key} IS NULL OR n IS DISTINCT FROM o`
+            : `INSERT INTO ${log} SELECT ${seq}, ${t.key} FROM ${delta}`,
+        );
         await con.run(`DELETE FROM ${target} WHERE ${t.key} IN (SELECT ${t.key} FROM ${delta})`);
         await con.run(`INSERT INTO ${target} SELECT * FROM ${delta}`);
         await con.run(`DROP TABLE ${delta}`);

@@ -9,7 +9,7 @@
  * counts, a participant's first enrolment and its course — including children that stop counting
  * because their other parent changed), and every child of an affected parent
  * (children copy their parent's attributes and do not count without it). For those rows the usual
- * layers run on just the rows they need (`ctx_<table>`: the affected rows and the parents they
+ * layers run on just the rows they need (`sub_<table>`: the affected rows and the parents they
  * join to): live rows → quarantine → clean rows → the mart rows, which replace the old ones. Rows
  * that only serve as context keep their quarantine status, which cannot have changed (it depends
  * on the row itself and its parents, and a changed parent makes its children affected). Rollups
@@ -45,7 +45,7 @@ const changed = (raw: string) => `(SELECT k FROM chg_${raw})`;
 function parentsOfChanged(child: string, column: string): string[] {
   const c = sourceTable(child);
   return [
-    `SELECT ${column} FROM stg_${c.raw} WHERE ${c.key} IN ${changed(c.raw)}`,
+    `SELECT ${column} FROM full_${c.raw} WHERE ${c.key} IN ${changed(c.raw)}`,
     `SELECT ${column} FROM ${c.mart} WHERE ${c.key} IN ${changed(c.raw)}`,
   ];
 }
@@ -55,7 +55,7 @@ function childrenOfAffected(child: string, column: string, parent: string): stri
   const c = sourceTable(child);
   const p = sourceTable(parent);
   return [
-    `SELECT ${c.key} FROM stg_${c.raw} WHERE ${column} IN ${keys(p.raw)}`,
+    `SELECT ${c.key} FROM full_${c.raw} WHERE ${column} IN ${keys(p.raw)}`,
     `SELECT ${c.key} FROM ${c.mart} WHERE ${column} IN ${keys(p.raw)}`,
   ];
 }
@@ -71,21 +71,21 @@ const AFFECTED: Record<string, string[]> = {
   // a second live decision of an application is quarantined: all decisions of it together
   'asyl.decision': childrenOfAffected('asyl.decision', 'application_id', 'asyl.application'),
   // fact_course counts its enrolments — which stop counting when their participant goes
-  'integ.course': [...parentsOfChanged('integ.enrolment', 'course_id'), `SELECT course_id FROM stg_integ_enrolment WHERE participant_id IN ${changed('integ_participant')}`],
+  'integ.course': [...parentsOfChanged('integ.enrolment', 'course_id'), `SELECT course_id FROM full_integ_enrolment WHERE participant_id IN ${changed('integ_participant')}`],
   // fact_participant carries the first enrolment and that course's type and provider
   'integ.participant': [
     ...parentsOfChanged('integ.enrolment', 'participant_id'),
-    `SELECT participant_id FROM stg_integ_enrolment WHERE course_id IN ${changed('integ_course')}`,
+    `SELECT participant_id FROM full_integ_enrolment WHERE course_id IN ${changed('integ_course')}`,
     `SELECT participant_id FROM fact_participant WHERE first_course_id IN ${changed('integ_course')}`,
   ],
   'integ.enrolment': [...childrenOfAffected('integ.enrolment', 'participant_id', 'integ.participant'), ...childrenOfAffected('integ.enrolment', 'course_id', 'integ.course')],
   'integ.exam': [...childrenOfAffected('integ.exam', 'participant_id', 'integ.participant'), ...childrenOfAffected('integ.exam', 'course_id', 'integ.course')],
   // invoices take state, course type and module from the course of either programme
   'integ.invoice': [
-    `SELECT invoice_id FROM stg_integ_invoice WHERE course_id IN ${changed('integ_course')} OR course_id IN ${changed('berd_course')}`,
+    `SELECT invoice_id FROM full_integ_invoice WHERE course_id IN ${changed('integ_course')} OR course_id IN ${changed('berd_course')}`,
     `SELECT invoice_id FROM fact_invoice WHERE course_id IN ${changed('integ_course')} OR course_id IN ${changed('berd_course')}`,
   ],
-  'berd.course': [...parentsOfChanged('berd.enrolment', 'course_id'), `SELECT course_id FROM stg_berd_enrolment WHERE entitlement_id IN ${changed('berd_entitlement')}`],
+  'berd.course': [...parentsOfChanged('berd.enrolment', 'course_id'), `SELECT course_id FROM full_berd_enrolment WHERE entitlement_id IN ${changed('berd_entitlement')}`],
   'berd.enrolment': [...childrenOfAffected('berd.enrolment', 'entitlement_id', 'berd.entitlement'), ...childrenOfAffected('berd.enrolment', 'course_id', 'berd.course')],
 };
 
@@ -135,7 +135,7 @@ export async function buildIncremental(session: Session, sinceSeq: number): Prom
 
   await timed(seconds, 'changes', async () => {
     for (const t of SOURCE_TABLES) {
-      await con.run(`CREATE OR REPLACE TEMP VIEW stg_${t.raw} AS ${stagingViewSql(t)}`);
+      await con.run(`CREATE OR REPLACE TEMP VIEW full_${t.raw} AS ${stagingViewSql(t)}`);
       await con.run(`CREATE OR REPLACE TEMP TABLE chg_${t.raw} AS SELECT DISTINCT k FROM ${changeLog(t)} WHERE seq > ${sinceSeq}`);
     }
     for (const t of SOURCE_TABLES) {
@@ -143,20 +143,37 @@ export async function buildIncremental(session: Session, sinceSeq: number): Prom
       await con.run(`CREATE OR REPLACE TEMP TABLE aff_${t.raw} AS SELECT DISTINCT k FROM (${rules.join(' UNION ALL ')}) AS u(k) WHERE k IS NOT NULL`);
       affected[t.name] = await count(con, `aff_${t.raw}`);
     }
-    // context: the affected rows and the parents the affected children join to
-    for (const t of SOURCE_TABLES) {
-      const children = SOURCE_TABLES.flatMap((c) => c.parents.filter((p) => p.table === t.name).map((p) => `SELECT ${p.column} FROM stg_${c.raw} WHERE ${c.key} IN ${keys(c.raw)}`));
-      await con.run(`CREATE OR REPLACE TEMP TABLE ctx_${t.raw} AS SELECT DISTINCT k FROM (${[`SELECT k FROM aff_${t.raw}`, ...children].join(' UNION ALL ')}) AS u(k) WHERE k IS NOT NULL`);
+    // the rows read from here on (`sub_<table>`, and `stg_<table>` over it): the affected rows and
+    // the parents (and invoiced courses) the affected rows join to — the other tables first
+    const parentTables = new Set(SOURCE_TABLES.flatMap((t) => t.parents.map((p) => p.table)));
+    for (const t of [...SOURCE_TABLES.filter((x) => !parentTables.has(x.name)), ...SOURCE_TABLES.filter((x) => parentTables.has(x.name))]) {
+      if (!restricted(t)) {
+        await con.run(`CREATE OR REPLACE TEMP VIEW stg_${t.raw} AS SELECT * FROM full_${t.raw}`);
+        continue;
+      }
+      const joinedBy = SOURCE_TABLES.flatMap((c) => c.parents.filter((p) => p.table === t.name).map((p) => `SELECT ${p.column} FROM sub_${c.raw} WHERE ${c.key} IN ${keys(c.raw)}`));
+      if (t.name === 'integ.course' || t.name === 'berd.course') joinedBy.push(`SELECT course_id FROM sub_integ_invoice`);
+      await con.run(
+        `CREATE OR REPLACE TEMP TABLE sub_${t.raw} AS SELECT * FROM full_${t.raw} WHERE ${t.key} IN (SELECT DISTINCT k FROM (${[`SELECT k FROM aff_${t.raw}`, ...joinedBy].join(' UNION ALL ')}) AS u(k))`,
+      );
+      await con.run(`CREATE OR REPLACE TEMP VIEW stg_${t.raw} AS SELECT * FROM sub_${t.raw}`);
+    }
+    // deleted parents, for reconciling the changed days (whose rows need not be among the above)
+    for (const name of parentTables) {
+      const p = sourceTable(name);
+      await con.run(`CREATE OR REPLACE TEMP TABLE del_${p.raw} AS SELECT ${p.key}, deleted_at FROM full_${p.raw} WHERE deleted_at IS NOT NULL`);
     }
     // the mart rows about to be replaced, and the days to reconcile: where the affected rows are
     // now, and where the snapshot had them
     for (const t of SOURCE_TABLES) {
       if (!factOf(t) || !restricted(t)) continue;
-      await con.run(`CREATE OR REPLACE TEMP TABLE old_${t.mart} AS SELECT * FROM ${t.mart} WHERE ${t.key} IN ${keys(t.raw)}`);
+      // whole rows where a rollup needs them, else just the day (a scan reads every column it returns)
       const d = t.dateColumn!;
+      const columns = MODELS.some((m) => m.rollup?.from === t.mart) ? '*' : `${t.key}, ${d}`;
+      await con.run(`CREATE OR REPLACE TEMP TABLE old_${t.mart} AS SELECT ${columns} FROM ${t.mart} WHERE ${t.key} IN ${keys(t.raw)}`);
       await con.run(
         `CREATE OR REPLACE TEMP TABLE days_${t.raw} AS SELECT DISTINCT d FROM (
-           SELECT ${d} FROM stg_${t.raw} WHERE ${t.key} IN ${keys(t.raw)}
+           SELECT ${d} FROM sub_${t.raw} WHERE ${t.key} IN ${keys(t.raw)}
            UNION ALL SELECT ${d} FROM old_${t.mart}
            UNION ALL SELECT source_date FROM quarantine WHERE source_table = '${t.name}' AND source_key IN (SELECT CAST(k AS VARCHAR) FROM aff_${t.raw})) AS u(d)`,
       );
@@ -167,9 +184,7 @@ export async function buildIncremental(session: Session, sinceSeq: number): Prom
   const quarantined: Record<string, number> = {};
   await timed(seconds, 'quarantine', async () => {
     for (const t of SOURCE_TABLES) {
-      const ref = (name: string) =>
-        name === t.name && restricted(t) ? `(SELECT * FROM stg_${t.raw} WHERE ${t.key} IN (SELECT k FROM ctx_${t.raw}))` : `stg_${sourceTable(name).raw}`;
-      await con.run(`CREATE OR REPLACE TEMP TABLE live_${t.raw} AS ${liveRowsSql(t, ref)}`);
+      await con.run(`CREATE OR REPLACE TEMP TABLE live_${t.raw} AS ${liveRowsSql(t, (name) => `stg_${sourceTable(name).raw}`)}`);
       await con.run(`CREATE OR REPLACE TEMP VIEW q_${t.raw} AS SELECT DISTINCT TRY_CAST(source_key AS ${t.columns.find((c) => c.name === t.key)!.type}) AS k FROM quarantine WHERE source_table = '${t.name}'`);
     }
     // parents first: a child's rules read its parents' quarantine
@@ -245,6 +260,6 @@ export function onChangedDay(t: SourceTable, column: string): string {
  * relation name of the days is `days_<table>`.
  */
 export function liveRowsOnChangedDays(t: SourceTable): string {
-  const onDays = `(SELECT * FROM stg_${t.raw} WHERE ${onChangedDay(t, t.dateColumn!)})`;
-  return liveRowsSql(t, (name) => (name === t.name ? onDays : `stg_${sourceTable(name).raw}`));
+  const onDays = `(SELECT * FROM full_${t.raw} WHERE ${onChangedDay(t, t.dateColumn!)})`;
+  return liveRowsSql(t, (name) => (name === t.name ? onDays : `del_${sourceTable(name).raw}`));
 }
