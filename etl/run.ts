@@ -237,6 +237,7 @@ export async function runEtl(opts: EtlOptions): Promise<RunRecord> {
   const snapshotId = newSnapshotId();
   const building = buildingFile(opts.dataDir, snapshotId);
   let duck: Duck | undefined;
+  let copying: Promise<boolean> = Promise.resolve(false);
   const started = Date.now();
   const mark = (what: string) => log.debug(`${what} at ${Date.now() - started} ms`);
   try {
@@ -249,7 +250,7 @@ export async function runEtl(opts: EtlOptions): Promise<RunRecord> {
     mark('current snapshot read');
 
     // the copy an incremental transform patches, made while the sources are read (discarded if unused)
-    const copying = base ? copyFile(base.info.file, building).then(() => true, () => false) : Promise.resolve(false);
+    if (base) copying = copyFile(base.info.file, building).then(() => true, () => false);
     // extract and merge into the raw mirror (opened as the main database: its catalog is `staging`)
     duck = await openDuck(stagingFile(opts.dataDir));
     const { extracts, mergeSeq, plan } = await duck.session(async (con) => {
@@ -346,6 +347,7 @@ export async function runEtl(opts: EtlOptions): Promise<RunRecord> {
     rec.stages.total ??= Math.round((Date.now() - started) / 10) / 100;
     saveRun(opts.dataDir, rec);
     if (rec.status !== 'succeeded') {
+      await copying; // a copy still being written would come back after the removal
       rmSync(building, { force: true });
       rmSync(`${building}.wal`, { force: true });
     }
