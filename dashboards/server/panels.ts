@@ -199,12 +199,9 @@ async function kpis(reader: SnapshotReader, p: PanelDef, f: Filters, principal: 
   await Promise.all(
     allowed.map(async (m) => {
       const one: PanelDef = { ...p, metrics: [m] };
-      // the period, the same period a year before, and the sparkline: independent, so at once
-      const [cur, prev, spark] = await Promise.all([
-        runQuery(reader, panelQuery(one, f, []), principal.access),
-        runQuery(reader, { ...panelQuery(one, f, []), from: shiftYears(f.from, -1), to: shiftYears(f.to, -1) }, principal.access),
-        runQuery(reader, { ...panelQuery({ ...one, trend: true }, f, ['month']) }, principal.access),
-      ]);
+      const cur = await runQuery(reader, panelQuery(one, f, []), principal.access);
+      const prev = await runQuery(reader, { ...panelQuery(one, f, []), from: shiftYears(f.from, -1), to: shiftYears(f.to, -1) }, principal.access);
+      const spark = await runQuery(reader, { ...panelQuery({ ...one, trend: true }, f, ['month']) }, principal.access);
       suppressed += cur.suppressed;
       const months = monthsBetween(monthStartMinus(f.to, 23), f.to);
       const byMonth = new Map(spark.rows.map((r) => [String(r[0]), r[1] as number | null]));
