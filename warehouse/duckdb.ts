@@ -49,7 +49,8 @@ async function exec(con: DuckDBConnection, sql: string, params?: readonly unknow
   return params && params.length ? con.runAndReadAll(sql, params as never) : con.runAndReadAll(sql);
 }
 
-const instances = new Map<string, { instance: DuckDBInstance; refs: number }>();
+/** Open instances by mode and file, with the number of handles on each; set before the instance exists, so that concurrent opens share it. */
+const instances = new Map<string, { instance: Promise<DuckDBInstance>; refs: number }>();
 
 /** Opens (or shares) the DuckDB database in `file`. */
 export async function openDuck(file: string, opts: { readOnly?: boolean; threads?: number; memoryLimit?: string } = {}): Promise<Duck> {
@@ -60,11 +61,21 @@ export async function openDuck(file: string, opts: { readOnly?: boolean; threads
     const options: Record<string, string> = { access_mode: readOnly ? 'READ_ONLY' : 'READ_WRITE' };
     if (opts.threads) options.threads = String(opts.threads);
     if (opts.memoryLimit) options.memory_limit = opts.memoryLimit;
-    entry = { instance: await DuckDBInstance.create(file, options), refs: 0 };
-    instances.set(key, entry);
+    const created = { instance: DuckDBInstance.create(file, options), refs: 0 };
+    instances.set(key, created);
+    // a failed open leaves nothing behind for the next one
+    created.instance.catch(() => instances.get(key) === created && instances.delete(key));
+    entry = created;
   }
   entry.refs++;
-  const instance = entry.instance;
+  const mine = entry;
+  let instance: DuckDBInstance;
+  try {
+    instance = await mine.instance;
+  } catch (e) {
+    mine.refs--;
+    throw e;
+  }
   let closed = false;
   const withCon = async <T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> => {
     const con = await instance.connect();
@@ -103,10 +114,9 @@ export async function openDuck(file: string, opts: { readOnly?: boolean; threads
     close() {
       if (closed) return;
       closed = true;
-      const e = instances.get(key);
-      if (e && --e.refs === 0) {
-        instances.delete(key);
-        e.instance.closeSync();
+      if (--mine.refs === 0) {
+        if (instances.get(key) === mine) instances.delete(key);
+        instance.closeSync();
       }
     },
   };
