@@ -15,7 +15,7 @@ import { createLogger } from '../platform/logger';
 import type { PgTarget } from '../platform/pg/open';
 import { runInWorker } from '../platform/worker';
 import { buildFingerprint, buildWarehouse, rawTable, STAGING_ALIAS, type BuildResult } from '../warehouse/build';
-import { FULL_REBUILD_TABLES, buildIncremental, changeLog, changedKeyCounts, keyType, liveRowsOnChangedDays, onChangedDay as changedDay } from '../warehouse/incremental';
+import { FULL_REBUILD_TABLES, buildIncremental, changeLog, changedKeyCounts, keyType, liveRowsOnChangedDays, onChangedDay } from '../warehouse/incremental';
 import { lit, openDuck, type Duck, type Session } from '../warehouse/duckdb';
 import { blocking, saveResults, type DqResult } from '../warehouse/quality';
 import { buildingFile, gcSnapshots, newSnapshotId, publishSnapshot, readCurrent, stagingFile, warehouseDir, type SnapshotInfo } from '../warehouse/snapshots';
@@ -185,11 +185,10 @@ async function reconcile(con: Session, extracts: ExtractResult[], changedDaysOnl
     // an incremental transform reconciles the days its rows were or are on; the rest did not change
     const onDays = changedDaysOnly && t.dateColumn;
     const liveRows = onDays ? `(${liveRowsOnChangedDays(t)})` : `live_${t.raw}`;
-    const onChangedDay = (col: string) => changedDay(t, col);
     const mismatches = await con.all<{ day: string | null; live: number; warehouse: number }>(
       `WITH live AS (SELECT ${day} AS d, count(*) AS n FROM ${liveRows} GROUP BY 1),
-            wh AS (SELECT d, sum(n) AS n FROM (SELECT ${day} AS d, count(*) AS n FROM ${t.mart}${onDays ? ` WHERE ${onChangedDay(t.dateColumn!)}` : ''} GROUP BY 1
-                   UNION ALL SELECT CAST(source_date AS VARCHAR), count(*) FROM quarantine WHERE source_table = '${t.name}'${onDays ? ` AND ${onChangedDay('source_date')}` : ''} GROUP BY 1) GROUP BY 1)
+            wh AS (SELECT d, sum(n) AS n FROM (SELECT ${day} AS d, count(*) AS n FROM ${t.mart}${onDays ? ` WHERE ${onChangedDay(t, t.dateColumn!)}` : ''} GROUP BY 1
+                   UNION ALL SELECT CAST(source_date AS VARCHAR), count(*) FROM quarantine WHERE source_table = '${t.name}'${onDays ? ` AND ${onChangedDay(t, 'source_date')}` : ''} GROUP BY 1) GROUP BY 1)
        SELECT coalesce(live.d, wh.d) AS day, coalesce(live.n, 0) AS live, coalesce(wh.n, 0) AS warehouse
          FROM live FULL JOIN wh ON live.d IS NOT DISTINCT FROM wh.d
         WHERE coalesce(live.n, 0) <> coalesce(wh.n, 0) ORDER BY 1 LIMIT 20`,
