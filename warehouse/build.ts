@@ -12,7 +12,7 @@ import type { Session } from './duckdb';
 import { ALL_MODELS, CODELIST_MODELS, MODELS } from './models';
 import type { Model } from './models/model';
 import { runModelTests, type DqResult } from './quality';
-import { quarantineSql } from './quarantine';
+import { cleanRowsSql, quarantineSql, quarantinedKeysView } from './quarantine';
 import { SOURCE_TABLES, liveRowsSql, mirroredColumns, sourceTable, type SourceTable } from './sources';
 
 const log = createLogger('warehouse');
@@ -89,7 +89,7 @@ export async function buildWarehouse(con: Session, opts: { codelistDir: string }
     }
     await con.run(`CREATE OR REPLACE TABLE quarantine (source_table VARCHAR, source_key VARCHAR, source_date DATE, reason VARCHAR, source_row VARCHAR)`);
     for (const t of SOURCE_TABLES) {
-      await con.run(`CREATE OR REPLACE TEMP VIEW q_${t.raw} AS SELECT DISTINCT TRY_CAST(source_key AS ${t.columns.find((c) => c.name === t.key)!.type}) AS k FROM quarantine WHERE source_table = '${t.name}'`);
+      await con.run(quarantinedKeysView(t));
     }
     for (const t of SOURCE_TABLES) {
       await step(con, `quarantine rules ${t.name}`, `INSERT INTO quarantine SELECT * FROM (${quarantineSql(t)}) WHERE reason IS NOT NULL`);
@@ -100,7 +100,7 @@ export async function buildWarehouse(con: Session, opts: { codelistDir: string }
         `clean rows ${t.name}`,
         Number(q?.n) === 0
           ? `CREATE OR REPLACE TEMP VIEW clean_${t.raw} AS SELECT * FROM live_${t.raw}`
-          : `CREATE OR REPLACE TEMP TABLE clean_${t.raw} AS SELECT * FROM live_${t.raw} r WHERE r.${t.key} NOT IN (SELECT k FROM q_${t.raw} WHERE k IS NOT NULL)`,
+          : `CREATE OR REPLACE TEMP TABLE clean_${t.raw} AS ${cleanRowsSql(t)}`,
       );
     }
     for (const r of await con.all<{ t: string; n: number }>(`SELECT source_table AS t, count(*) AS n FROM quarantine GROUP BY 1`)) quarantined[r.t] = r.n;

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from '../test/helpers';
@@ -22,11 +23,15 @@ describe('DuckDB access', () => {
     t.cleanup();
   });
 
-  it('leaves nothing behind when a file cannot be opened', async () => {
+  it('opens a file that could not be opened before, once it can be', async () => {
     const t = tempDir();
-    const file = join(t.dir, 'missing', 'x.duckdb');
-    await expect(openDuck(file, { readOnly: true })).rejects.toThrow();
-    await expect(openDuck(file, { readOnly: true })).rejects.toThrow();
+    const dir = join(t.dir, 'later');
+    await expect(openDuck(join(dir, 'x.duckdb'))).rejects.toThrow();
+    // a failed open must not stay cached
+    mkdirSync(dir);
+    const d = await openDuck(join(dir, 'x.duckdb'));
+    expect(await d.all('SELECT 1 AS n')).toEqual([{ n: 1 }]);
+    d.close();
     t.cleanup();
   });
 });

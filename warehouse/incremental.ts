@@ -26,7 +26,7 @@ import type { Session } from './duckdb';
 import { ALL_MODELS, MODELS } from './models';
 import type { Model } from './models/model';
 import { runModelTests, type DqResult } from './quality';
-import { quarantineSql } from './quarantine';
+import { cleanRowsSql, quarantineSql, quarantinedKeysView } from './quarantine';
 import { SOURCE_TABLES, liveRowsSql, sourceTable, type SourceTable } from './sources';
 
 const log = createLogger('warehouse');
@@ -36,7 +36,6 @@ export const FULL_REBUILD_TABLES = ['asyl.office', 'integ.provider'];
 
 /** The change log of the raw mirror: one row per key merged, by merge sequence number. */
 export const changeLog = (t: SourceTable) => `${STAGING_ALIAS}.raw.chg_${t.raw}`;
-export const keyType = (t: SourceTable) => t.columns.find((c) => c.name === t.key)!.type;
 
 const keys = (raw: string) => `(SELECT k FROM aff_${raw})`;
 const changed = (raw: string) => `(SELECT k FROM chg_${raw})`;
@@ -185,7 +184,7 @@ export async function buildIncremental(session: Session, sinceSeq: number): Prom
   await timed(seconds, 'quarantine', async () => {
     for (const t of SOURCE_TABLES) {
       await con.run(`CREATE OR REPLACE TEMP TABLE live_${t.raw} AS ${liveRowsSql(t, (name) => `stg_${sourceTable(name).raw}`)}`);
-      await con.run(`CREATE OR REPLACE TEMP VIEW q_${t.raw} AS SELECT DISTINCT TRY_CAST(source_key AS ${t.columns.find((c) => c.name === t.key)!.type}) AS k FROM quarantine WHERE source_table = '${t.name}'`);
+      await con.run(quarantinedKeysView(t));
     }
     // parents first: a child's rules read its parents' quarantine
     for (const t of SOURCE_TABLES) {
@@ -194,7 +193,7 @@ export async function buildIncremental(session: Session, sinceSeq: number): Prom
         await con.run(`DELETE FROM quarantine WHERE source_table = '${t.name}' AND source_key IN ${aff}`);
         await con.run(`INSERT INTO quarantine SELECT * FROM (${quarantineSql(t)}) WHERE reason IS NOT NULL AND source_key IN ${aff}`);
       }
-      await con.run(`CREATE OR REPLACE TEMP TABLE clean_${t.raw} AS SELECT * FROM live_${t.raw} r WHERE r.${t.key} NOT IN (SELECT k FROM q_${t.raw} WHERE k IS NOT NULL)`);
+      await con.run(`CREATE OR REPLACE TEMP TABLE clean_${t.raw} AS ${cleanRowsSql(t)}`);
     }
     for (const r of await con.all<{ t: string; n: number }>(`SELECT source_table AS t, count(*) AS n FROM quarantine GROUP BY 1`)) quarantined[r.t] = r.n;
   });

@@ -8,7 +8,7 @@
  * `q_<table>`: the keys already quarantined in a parent table). Plain joins rather than correlated
  * subqueries: at national scale that is the difference between seconds and minutes.
  */
-import { SOURCE_TABLES, mirroredColumns, type SourceTable } from './sources';
+import { SOURCE_TABLES, keyType, mirroredColumns, type SourceTable } from './sources';
 
 export interface QuarantineRule {
   reason: string;
@@ -166,5 +166,12 @@ export function quarantineSql(t: SourceTable): string {
                  ${reason} AS reason, CAST(to_json(r) AS VARCHAR) AS source_row
             FROM live_${t.raw} r ${(CHECKS[t.name]?.joins ?? []).join(' ')}`;
 }
+
+/** The view `q_<table>`: the keys of `t` in quarantine, typed like the key. */
+export const quarantinedKeysView = (t: SourceTable) =>
+  `CREATE OR REPLACE TEMP VIEW q_${t.raw} AS SELECT DISTINCT TRY_CAST(source_key AS ${keyType(t)}) AS k FROM quarantine WHERE source_table = '${t.name}'`;
+
+/** The clean rows of `t`: its live rows (`live_<table>`) that are not in quarantine. */
+export const cleanRowsSql = (t: SourceTable) => `SELECT * FROM live_${t.raw} r WHERE r.${t.key} NOT IN (SELECT k FROM q_${t.raw} WHERE k IS NOT NULL)`;
 
 export const QUARANTINE_ORDER: readonly SourceTable[] = SOURCE_TABLES;

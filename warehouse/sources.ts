@@ -103,6 +103,9 @@ export const SOURCE_TABLES: readonly SourceTable[] = [
 /** The columns copied into the raw mirror. */
 export const mirroredColumns = (t: SourceTable) => t.columns.filter((c) => c.mirrored);
 
+/** The warehouse type of a table's key. */
+export const keyType = (t: SourceTable): DuckType => t.columns.find((c) => c.name === t.key)!.type;
+
 export const sourceTable = (name: string): SourceTable => {
   const t = SOURCE_TABLES.find((x) => x.name === name);
   if (!t) throw new Error(`unknown source table ${name}`);

@@ -31,7 +31,7 @@ export interface Model {
   /** Column → meaning; also the column order check of the docs. */
   columns: Record<string, string>;
   tests: DataTest[];
-  /** Rollups only: what they aggregate, for rebuilding just the months that changed. */
+  /** Rollups only: what they aggregate, so that an incremental transform updates just the changed groups. */
   rollup?: Rollup;
 }
 
