@@ -1,15 +1,21 @@
-// ESLint: TypeScript rules plus the dependency direction of DESIGN §1, enforced, not hoped for:
+// ESLint: TypeScript rules plus the dependency direction of the architecture (docs/architecture.md),
+// enforced, not hoped for:
 //   app → dashboards → warehouse + roles;  etl → warehouse;  fixtures stands alone;
 //   platform (config, logger, database access) is below everything; nothing imports app.
+// Imports are resolved with the TypeScript resolver: without it, import-x cannot resolve the
+// extensionless `.ts` imports of this code base and silently skips them (the rule never fired).
+// lint-canary.test.ts proves on every run that a forbidden import fails.
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import importX from 'eslint-plugin-import-x';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 
 const zone = (target, from, message) => ({ target, from, message });
 const layers = [
   zone('./platform', ['./app', './dashboards', './warehouse', './roles', './etl', './fixtures', './cli'], 'platform is the bottom layer: it imports no other project folder.'),
   zone('./fixtures', ['./app', './dashboards', './warehouse', './roles', './etl', './cli'], 'fixtures stands alone (it plays the operational systems).'),
   zone('./warehouse', ['./app', './dashboards', './roles', './etl', './fixtures', './cli'], 'warehouse depends only on platform.'),
+  zone('./warehouse/models', ['./warehouse/semantic'], 'the models are below the semantic layer: the semantic layer reads them, not the other way round.'),
   zone('./roles', ['./app', './dashboards', './etl', './fixtures', './cli'], 'roles may use warehouse and platform only.'),
   zone('./etl', ['./app', './dashboards', './roles', './fixtures', './cli'], 'etl → warehouse only.'),
   zone('./dashboards', ['./app', './etl', './fixtures', './cli'], 'dashboards → warehouse + roles only.'),
@@ -22,9 +28,12 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     plugins: { 'import-x': importX },
+    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: './tsconfig.json' })] },
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly', Buffer: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', setInterval: 'readonly', clearInterval: 'readonly', Blob: 'readonly', fetch: 'readonly', AbortController: 'readonly', TextEncoder: 'readonly', TextDecoder: 'readonly', structuredClone: 'readonly', performance: 'readonly', queueMicrotask: 'readonly' } },
     rules: {
       'import-x/no-restricted-paths': ['error', { zones: layers.flatMap((z) => z.from.map((from) => ({ target: z.target, from, message: z.message }))) }],
+      // an import that cannot be resolved would also escape the rule above
+      'import-x/no-unresolved': ['error', { ignore: ['^server-only$'] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-restricted-syntax': [
@@ -32,6 +41,12 @@ export default tseslint.config(
         { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read configuration through platform/config.ts (the one place that reads the environment).' },
       ],
     },
+  },
+  {
+    // Exemption, stated: tests, browser tests, benchmarks and scripts build the whole world they
+    // check (fixtures → ETL → app), so they may import across the layers. Product code may not.
+    files: ['**/*.test.ts', 'e2e/**', 'bench/**', 'test/**', 'scripts/**'],
+    rules: { 'import-x/no-restricted-paths': 'off' },
   },
   {
     files: ['platform/config.ts', '**/*.test.ts', 'e2e/**', 'bench/**', 'next.config.js', 'vitest.config.ts', 'test/**', 'scripts/**'],

@@ -1,6 +1,6 @@
 /**
- * The dashboards in a browser (DESIGN §7: usable ≤ 1.5 s, filter → redrawn ≤ 300 ms, JS ≤ 350 KB
- * gzipped per route): a production build (`next build`, then `next start` on the profile's
+ * The dashboards in a browser (architecture §7: usable ≤ 1.5 s, filter → redrawn ≤ 300 ms, JS ≤ 350 KB
+ * gzipped per route): a production build (`next build`, then `fis serve` on the profile's
  * warehouse), headless Chromium at tablet size (1024×768), user `leitung`. Per dashboard: time from
  * navigation until every panel has its data and every chart has drawn; choosing a state in the
  * filter bar until every panel shows it and has redrawn; script bytes transferred on a first visit.
@@ -18,13 +18,11 @@ import { ensureWarehouse } from './data';
 import { median, type BenchContext } from './harness';
 
 const TABLET = { width: 1024, height: 768 };
-const next = join(projectRoot, 'node_modules/next/dist/bin/next');
-
-/** `next start` on the warehouse in `dir`, on a free loopback port; resolves when it answers. */
+/** `fis serve` (the production server) on the warehouse in `dir`, on a free loopback port; resolves when it answers. */
 export async function startServer(dir: string): Promise<{ url: string; server: ChildProcess }> {
   const env = { ...process.env, FIS_DATA_DIR: dir, FIS_LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1' };
   const port = await freePort();
-  const server = spawn(process.execPath, [next, 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: projectRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const server = spawn(process.execPath, [join(projectRoot, 'bin/fis.mjs'), 'serve', '--port', String(port), '--host', '127.0.0.1'], { cwd: projectRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   server.stderr?.on('data', (d) => (stderr += String(d)));
   const url = `http://127.0.0.1:${port}`;
@@ -48,7 +46,7 @@ export async function prepareApp(ctx: BenchContext, dir: string): Promise<void> 
   await app.close();
   if (built) return;
   ctx.log('building the app (next build)');
-  const b = spawnSync(process.execPath, [next, 'build'], { cwd: projectRoot, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, encoding: 'utf8' });
+  const b = spawnSync(process.execPath, [join(projectRoot, 'node_modules/next/dist/bin/next'), 'build'], { cwd: projectRoot, env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1' }, encoding: 'utf8' });
   if (b.status !== 0) throw new Error(`next build failed: ${b.stderr.slice(-1500)}`);
   built = true;
 }

@@ -1,5 +1,5 @@
 /**
- * The ETL (DESIGN §7): a full load of the profile end to end (target ≤ 90 s on national), with
+ * The ETL (architecture §7): a full load of the profile end to end (target ≤ 90 s on national), with
  * seconds and rows/s per stage, and incremental runs after one simulated day each (target ≤ 5 s,
  * the median of three days) — from the embedded PGlite sources (the default), and from the same
  * data on a PostgreSQL 15 server (how a production setup reads the operational systems).

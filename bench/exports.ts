@@ -1,5 +1,5 @@
 /**
- * Exports (DESIGN §7: 1 M rows CSV streamed at ≥ 200k rows/s, memory flat): a query answer of more
+ * Exports (architecture §7: 1 M rows CSV streamed at ≥ 200k rows/s, memory flat): a query answer of more
  * than a million rows written as CSV, German-Excel CSV, Parquet and Arrow through the export
  * service (rights, disclosure control, audit — the web app's path), rows/s and the peak growth of
  * the process's memory while writing; and the PDF of the largest report.

@@ -1,5 +1,5 @@
 /**
- * Load (DESIGN §7, issue 8): 50 concurrent users browse dashboards with changing filters for 60 s
+ * Load (architecture §7): 50 concurrent users browse dashboards with changing filters for 60 s
  * (15 s with --quick) against `next start` on loopback — each request a whole dashboard page as
  * the browser gets it (the server renders every panel: rights, queries, disclosure control),
  * read to its end. Throughput, p50/p95/p99, errors. Then the first query after a snapshot switch

@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- --quick] [-- --profile national|demo] [-- --only fixtures,etl,query,exports,browser,load]`: measures FIS
- * side by side in one run and prints medians and ratios next to the targets of DESIGN §7.
+ * side by side in one run and prints medians and ratios next to the targets of docs/architecture.md §7.
  */
 import { parseArgs } from 'node:util';
 import { benchBrowser } from './browser';

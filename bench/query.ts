@@ -1,5 +1,5 @@
 /**
- * The dashboard API (DESIGN §7: p95 ≤ 150 ms; DuckDB ≥ 20× PostgreSQL): every dashboard's panel
+ * The dashboard API (architecture §7: p95 ≤ 150 ms; DuckDB ≥ 20× PostgreSQL): every dashboard's panel
  * set for several filter states, computed as the web app computes it (panelData: the query path
  * with a real user's rights and disclosure control), warm. Each query answer is one statement;
  * the statements are recorded and then run on PostgreSQL 15 holding the same marts (same schema,

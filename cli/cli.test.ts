@@ -115,6 +115,12 @@ describe('fis command line', () => {
     expect(denied.code).not.toBe(0);
     oneSentence(denied.stderr);
     expect(denied.stderr).toMatch(/You may not see integration-course data/);
+    // repeated options accumulate (--by, --metric, --filter) or are refused (one-value options)
+    const two = JSON.parse(fis(['query', '--metric', 'applications', '--metric', 'decisions', '--by', 'office', '--by', 'kind', '--as', 'leitung'], env).stdout) as { columns: string[] };
+    expect(two.columns).toEqual(['office', 'kind', 'applications', 'decisions']);
+    const twice = fis(['query', '--metric', 'applications', '--from', '2025-01-01', '--from', '2026-01-01'], env);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toBe('fis: --from is given twice; give it once.');
     const unknown = fis(['query', '--metric', 'applications', '--as', 'mallory'], env);
     expect(unknown.stderr).toBe('fis: There is no user "mallory".');
     const status = fis(['etl', 'status', '--json'], env);

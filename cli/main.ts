@@ -9,6 +9,7 @@ import { registerEtl } from './commands/etl';
 import { registerFixtures } from './commands/fixtures';
 import { registerQuery } from './commands/query';
 import { registerReport } from './commands/report';
+import { registerServe } from './commands/serve';
 import { fail } from './run';
 
 const program = new Command('fis')
@@ -18,7 +19,7 @@ const program = new Command('fis')
   .configureOutput({ writeErr: (s) => process.stderr.write(s.replace(/^error: /, 'fis: ')) });
 
 registerFixtures(program, {
-  // the demo users of DESIGN §6 come with the demo data, never with a production setup
+  // the demo users of architecture §6 come with the demo data, never with a production setup
   async afterGenerate() {
     const config = getConfig();
     const { openAppDb } = await import('../roles/app-db');
@@ -46,6 +47,7 @@ registerQuery(program, async (username) => {
 registerReport(program);
 registerAdmin(program);
 registerDemo(program);
+registerServe(program);
 
 try {
   await program.parseAsync(process.argv);

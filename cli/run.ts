@@ -27,14 +27,30 @@ export function fail(e: unknown): never {
   process.exit(70);
 }
 
+/** A repeatable option: every occurrence adds its values (`--by office --by nationality`). */
+export const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/** An option that takes one value: given twice it is refused with a sentence, never silently overwritten. */
+export function once<T = string>(flag: string, parse: (value: string) => T = (v) => v as unknown as T) {
+  let seen = false;
+  return (value: string): T => {
+    if (seen) {
+      process.stderr.write(`fis: ${flag} is given twice; give it once.\n`);
+      process.exit(2);
+    }
+    seen = true;
+    return parse(value);
+  };
+}
+
 /** Parses a non-negative integer option, with a one-line error naming the option. */
 export function intOption(name: string, min = 0, max = Number.MAX_SAFE_INTEGER) {
-  return (value: string): number => {
+  return once(name, (value: string): number => {
     const n = Number(value);
     if (!/^\d+$/.test(value) || !Number.isSafeInteger(n) || n < min || n > max) {
       process.stderr.write(`fis: ${name} must be a whole number between ${min} and ${max}, not "${value}".\n`);
       process.exit(2);
     }
     return n;
-  };
+  });
 }

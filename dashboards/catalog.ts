@@ -1,5 +1,5 @@
 /**
- * The ten dashboards and seven reports of DESIGN §5: slugs and ids (contract), titles, and the
+ * The ten dashboards and seven reports of architecture §5: slugs and ids (contract), titles, and the
  * data domains they show. Panels and report layouts are defined beside them (dashboards/defs).
  */
 import type { Domain } from '../warehouse/semantic/metrics';

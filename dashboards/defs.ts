@@ -1,5 +1,5 @@
 /**
- * The ten dashboards of DESIGN §5, declared: their filters and panels. A panel names metrics and
+ * The ten dashboards of architecture §5, declared: their filters and panels. A panel names metrics and
  * dimensions of the semantic layer — never SQL — and how to show them. The global filters (period,
  * state, office, nationality and the dashboard's own) apply to every panel whose metrics have the
  * dimension; the geographic panels drill from federal to state to office.

@@ -81,6 +81,10 @@ const A = {
   restoreConfirm: { de: 'Version {n} als neue Version wiederherstellen?', en: 'Restore version {n} as a new version?' },
   oneTimePasswordIntro: { de: 'Einmalpasswort – bitte sicher übergeben; es wird nur jetzt angezeigt und muss bei der ersten Anmeldung geändert werden:', en: 'One-time password — hand it over safely; it is shown only now and must be changed at the first login:' },
   passwordReset: { de: 'Passwort zurücksetzen', en: 'Reset password' },
+  ownAccessLocked: {
+    de: 'Das ist Ihr eigenes Konto: Rollen, Zuständigkeit und den Aktiv-Status ändert eine andere Administratorin oder ein anderer Administrator (Funktionstrennung).',
+    en: 'This is your own account: another administrator changes its roles, scope and active flag (separation of duties).',
+  },
   passwordResetConfirm: { de: 'Ein neues Einmalpasswort für „{name}“ erzeugen? Laufende Sitzungen enden.', en: 'Create a new one-time password for "{name}"? Their sessions end.' },
   runNow: { de: 'Jetzt aktualisieren', en: 'Update now' },
   runNowFull: { de: 'Vollständig neu laden', en: 'Full reload' },

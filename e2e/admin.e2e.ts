@@ -6,23 +6,15 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openPg } from '../platform/pg/open';
 import { fisAsync } from '../test/helpers';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { axeRun, launch, loginAs, loginFirstTime } from './helpers';
+import { describe, expect, inject, it } from 'vitest';
+import { axeRun, fileBrowser, loginAs, loginFirstTime } from './helpers';
 
 const env = inject('e2e');
-let browser: Browser;
-
-beforeAll(async () => {
-  if (!env.skip) browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
+const browserOf = fileBrowser(env.skip);
 
 describe.skipIf(!!env.skip)(`administration in Chromium${env.skip ? ` (skipped: ${env.skip})` : ''}`, () => {
   it('brings the admin to the users, roles and audit log, filtered and as CSV', async () => {
-    const { context, page, errors } = await loginAs(browser, env.baseURL, 'admin');
+    const { context, page, errors } = await loginAs(browserOf(), env.baseURL, 'admin');
     expect(new URL(page.url()).pathname).toBe('/admin');
     expect(await page.locator('[data-testid="admin-users"] tbody th').allTextContents()).toContain('ast-muc');
     expect(await page.locator('[data-testid="admin-roles"] tbody th').allTextContents()).toContain('regional-head');
@@ -44,7 +36,7 @@ describe.skipIf(!!env.skip)(`administration in Chromium${env.skip ? ` (skipped: 
     expect(created.status, created.stderr).toBe(0);
     const once = created.stdout.trim();
     // before the change nothing but the password page opens
-    const first = await browser.newContext({ baseURL: env.baseURL });
+    const first = await browserOf().newContext({ baseURL: env.baseURL });
     const probe = await first.newPage();
     await probe.goto('/login');
     await probe.fill('input[name=username]', 'erika.e2e');
@@ -52,13 +44,13 @@ describe.skipIf(!!env.skip)(`administration in Chromium${env.skip ? ` (skipped: 
     await Promise.all([probe.waitForURL(/\/password/), probe.click('button[type=submit]')]);
     expect((await probe.request.get('/api/query?metric=courses_started')).status()).toBe(403);
     await first.close();
-    const { context, page } = await loginFirstTime(browser, env.baseURL, 'erika.e2e', once, 'integration-2026!');
+    const { context, page } = await loginFirstTime(browserOf(), env.baseURL, 'erika.e2e', once, 'integration-2026!');
     expect((await page.request.get('/api/query?metric=courses_started')).status()).toBe(200);
     await context.close();
   });
 
   it('refuses the administration to users without an administrative right', async () => {
-    const { context, page } = await loginAs(browser, env.baseURL, 'leitung');
+    const { context, page } = await loginAs(browserOf(), env.baseURL, 'leitung');
     expect((await page.goto('/admin'))?.status()).toBe(403);
     for (const path of ['/admin/audit', '/admin/pipeline', '/admin/roles/new', '/admin/roles/analyst', '/admin/users/new', '/admin/users/analyst']) expect((await page.goto(path))?.status(), path).toBe(403);
     for (const path of ['/api/admin/audit', '/api/admin/roles', '/api/admin/users', '/api/admin/pipeline']) expect((await page.request.get(path)).status(), path).toBe(403);
@@ -66,7 +58,7 @@ describe.skipIf(!!env.skip)(`administration in Chromium${env.skip ? ` (skipped: 
   });
 
   it('lets the admin build a role for one state with preview; its new user sees only that state; an edit applies at the next request; history and audit show it', async () => {
-    const { context, page, errors } = await loginAs(browser, env.baseURL, 'admin');
+    const { context, page, errors } = await loginAs(browserOf(), env.baseURL, 'admin');
     page.on('dialog', (d) => void d.accept());
     await page.goto('/admin/roles/new');
     await page.fill('input[name=name]', 'land-e2e');
@@ -96,7 +88,7 @@ describe.skipIf(!!env.skip)(`administration in Chromium${env.skip ? ` (skipped: 
     const once = (await page.locator('[data-testid=one-time-password]').textContent())!.trim();
     expect(once.length).toBeGreaterThan(10);
 
-    const user = await loginFirstTime(browser, env.baseURL, 'bayern.e2e', once, 'bavaria-2026!');
+    const user = await loginFirstTime(browserOf(), env.baseURL, 'bayern.e2e', once, 'bavaria-2026!');
     const states = async () => {
       const r = await user.page.request.get('/api/query?metric=applications&by=state');
       expect(r.status()).toBe(200);
@@ -138,7 +130,7 @@ describe.skipIf(!!env.skip)(`administration in Chromium${env.skip ? ` (skipped: 
     );
     await src.close();
 
-    const { context, page, errors } = await loginAs(browser, env.baseURL, 'admin');
+    const { context, page, errors } = await loginAs(browserOf(), env.baseURL, 'admin');
     await page.goto('/admin/pipeline');
     const before = ((await (await page.request.get('/api/admin/pipeline')).json()) as { runs: unknown[] }).runs.length;
     await page.locator('[data-testid=run-now]').click();

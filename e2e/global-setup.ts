@@ -36,7 +36,8 @@ export async function setup(project: TestProject): Promise<void> {
     if (b.status !== 0) throw new Error(`next build failed:\n${b.stdout.slice(-3000)}\n${b.stderr.slice(-3000)}`);
   }
   const port = await freePort();
-  server = spawn(process.execPath, [next, 'start', '-p', String(port), '-H', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
+  // the app's own server (platform/web-server.ts), as npm start and npm run demo run it
+  server = spawn(process.execPath, [join(root, 'bin/fis.mjs'), 'serve', '--port', String(port), '--host', '127.0.0.1'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   server.stderr?.on('data', (d) => (stderr += String(d)));
   const baseURL = `http://127.0.0.1:${port}`;

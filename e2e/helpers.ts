@@ -2,9 +2,25 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { CHROMIUM } from './global-setup';
 
 const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+/**
+ * One Chromium for the tests of a file (unless the run skips browser tests): launched before
+ * them, closed after. Call at the top level of a test file; use the returned getter in tests.
+ */
+export function fileBrowser(skip: string): () => Browser {
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    if (!skip) browser = await launch();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+  return () => browser!;
+}
 
 export const launch = () => chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-dev-shm-usage'] });
 

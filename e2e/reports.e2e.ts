@@ -4,22 +4,14 @@
  * user's formats and the server refuses the others; no serious accessibility violations.
  */
 import { readFileSync } from 'node:fs';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { REPORTS } from '../dashboards/catalog';
-import { axeRun, launch, loginAs, settled } from './helpers';
+import { axeRun, fileBrowser, loginAs, settled } from './helpers';
 
 const env = inject('e2e');
-let browser: Browser;
+const browserOf = fileBrowser(env.skip);
 
-beforeAll(async () => {
-  if (!env.skip) browser = await launch();
-});
-afterAll(async () => {
-  await browser?.close();
-});
-
-const login = (user: string, viewport?: { width: number; height: number }) => loginAs(browser, env.baseURL, user, viewport);
+const login = (user: string, viewport?: { width: number; height: number }) => loginAs(browserOf(), env.baseURL, user, viewport);
 const deNumber = (s: string) => (s.trim() === '·' ? null : Number(s.replace(/[^\d,-]/g, '').replace(',', '.')));
 
 describe.skipIf(!!env.skip)(`reports in Chromium${env.skip ? ` (skipped: ${env.skip})` : ''}`, () => {

@@ -164,7 +164,7 @@ const INCREMENTAL_MAX_SHARE = 0.05;
 
 /**
  * Reconciliation. Against the source (full runs, or always when configured): all rows of each
- * source table = rows of the raw mirror. Every run: live mirror rows per day (DESIGN §4's rule) =
+ * source table = rows of the raw mirror. Every run: live mirror rows per day (architecture §4's rule) =
  * mart rows + quarantined rows per day — nothing lost, nothing invented.
  */
 async function reconcile(con: Session, extracts: ExtractResult[], changedDaysOnly: boolean): Promise<DqResult[]> {

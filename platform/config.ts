@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { UserError } from './errors';
+import { parseCidrList, type Cidr } from './net';
 
 const cron = z
   .string()
@@ -41,6 +42,18 @@ const schema = z.object({
   FIS_SESSION_IDLE_MINUTES: intFrom(30, 1),
   FIS_LOGIN_MAX_FAILURES: intFrom(5, 1),
   FIS_SECURE_COOKIES: z.enum(['auto', 'true', 'false']).default('auto'),
+  FIS_TRUSTED_PROXIES: z
+    .string()
+    .default('')
+    .refine((v) => {
+      try {
+        parseCidrList(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a comma-separated list of IP addresses or CIDR ranges, e.g. 127.0.0.1/32,10.0.0.0/8'),
+  FIS_OTP_HOURS: intFrom(72, 1),
   FIS_FRESHNESS_HOURS: intFrom(48, 1),
   FIS_ETL_OVERLAP_MINUTES: intFrom(10, 0),
   FIS_ETL_RECONCILE: z.enum(['full-runs', 'always']).default('full-runs'),
@@ -62,7 +75,9 @@ export interface Config {
   suppressionMin: number;
   snapshotsKeep: number;
   schedule: { incremental: string; full: string; timezone: string };
-  session: { secret?: string; idleMinutes: number; maxLoginFailures: number; secureCookies: 'auto' | 'true' | 'false' };
+  session: { secret?: string; idleMinutes: number; maxLoginFailures: number; secureCookies: 'auto' | 'true' | 'false'; otpHours: number };
+  /** Peers whose X-Forwarded-For is believed (reverse proxies); empty: the socket's address counts. */
+  trustedProxies: Cidr[];
   freshnessHours: number;
   etl: { overlapMinutes: number; reconcile: 'full-runs' | 'always'; retries: number; lakeDir?: string };
   http: { port: number; host: string };
@@ -112,7 +127,9 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       idleMinutes: e.FIS_SESSION_IDLE_MINUTES,
       maxLoginFailures: e.FIS_LOGIN_MAX_FAILURES,
       secureCookies: e.FIS_SECURE_COOKIES,
+      otpHours: e.FIS_OTP_HOURS,
     },
+    trustedProxies: parseCidrList(e.FIS_TRUSTED_PROXIES),
     freshnessHours: e.FIS_FRESHNESS_HOURS,
     etl: {
       overlapMinutes: e.FIS_ETL_OVERLAP_MINUTES,
@@ -136,4 +153,9 @@ export function getConfig(): Config {
 /** The environment for a child process of FIS (this process's, plus overrides). */
 export function childEnv(overrides: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...process.env, ...overrides };
+}
+
+/** Next.js reads its telemetry switch from the environment; FIS never phones home. */
+export function disableNextTelemetry(): void {
+  process.env.NEXT_TELEMETRY_DISABLED ??= '1';
 }

@@ -4,7 +4,7 @@
  * database); this module only interprets them.
  */
 import { createMongoAbility, subject as withType, type MongoAbility, type RawRuleOf } from '@casl/ability';
-import { PLACEHOLDERS, type RoleDefinition, type RoleRule } from './permissions';
+import { PLACEHOLDERS, isPlaceholder, type RoleDefinition, type RoleRule } from './permissions';
 
 export type Ability = MongoAbility<[string, string | Record<string, unknown>]>;
 
@@ -15,8 +15,8 @@ export interface AbilityUser {
 }
 
 function fill(value: unknown, user: AbilityUser): unknown {
-  if (typeof value === 'string' && value in PLACEHOLDERS) {
-    const key = PLACEHOLDERS[value as keyof typeof PLACEHOLDERS];
+  if (isPlaceholder(value)) {
+    const key = PLACEHOLDERS[value];
     return key === 'username' ? user.username : [...user[key]];
   }
   if (Array.isArray(value)) return value.flatMap((v) => {

@@ -37,6 +37,8 @@ export interface UserTable {
   failed_logins: Generated<number>;
   locked_until: string | null;
   is_demo: Generated<boolean>;
+  /** until when a one-time password opens the password change (null: not a one-time password) */
+  otp_expires_at: string | null;
   version: Generated<number>;
   created_at: Generated<string>;
   updated_at: Generated<string>;
@@ -84,12 +86,31 @@ export interface AuditTable {
   details: unknown;
 }
 
+/** Login attempts per client address and minute (rate limit; shared by all web processes). */
+export interface LoginRateTable {
+  client: string;
+  minute: string;
+  count: number;
+}
+
+/** Refused attempts per client, account, action, outcome and minute, until they are summarised in the audit log. */
+export interface RefusalWindowTable {
+  client: string;
+  account: string;
+  action: string;
+  outcome: string;
+  minute: string;
+  count: number;
+}
+
 export interface AppSchema {
   app_user: UserTable;
   role: RoleTable;
   role_version: RoleVersionTable;
   session: SessionTable;
   audit_log: AuditTable;
+  login_rate: LoginRateTable;
+  refusal_window: RefusalWindowTable;
 }
 
 export type AppDb = Kysely<AppSchema>;
@@ -194,6 +215,16 @@ const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
       BEGIN RAISE EXCEPTION 'the audit log is append-only'; END $$;
       CREATE TRIGGER audit_log_no_change BEFORE UPDATE OR DELETE ON audit_log FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();
       CREATE TRIGGER audit_log_no_truncate BEFORE TRUNCATE ON audit_log FOR EACH STATEMENT EXECUTE FUNCTION audit_log_append_only();`,
+  },
+  {
+    version: 2,
+    name: 'login throttling shared by all web processes, refusals summarised, one-time passwords expire',
+    sql: `
+      ALTER TABLE app_user ADD COLUMN otp_expires_at timestamptz;
+      CREATE TABLE login_rate (client text NOT NULL, minute timestamptz NOT NULL, count integer NOT NULL, PRIMARY KEY (client, minute));
+      CREATE TABLE refusal_window (
+        client text NOT NULL, account text NOT NULL, action text NOT NULL, outcome text NOT NULL,
+        minute timestamptz NOT NULL, count integer NOT NULL, PRIMARY KEY (client, account, action, outcome, minute));`,
   },
 ];
 

@@ -2,8 +2,9 @@
  * Authentication for local users (BSI IT-Grundschutz APP.3.1 in mind): scrypt hashes, server-side
  * sessions whose cookie holds a random token (only its SHA-256 is stored), rotation on every login,
  * an idle timeout and an absolute lifetime, lockout after repeated failures, rate limiting per
- * client address, and a CSRF token per session for state-changing requests. Logins, failed ones
- * too, go to the audit log.
+ * client address (both counted in the app-state database, so every web process sees the same
+ * counts), and a CSRF token per session for state-changing requests. Logins go to the audit log;
+ * refused ones summarised per address and minute.
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { sql } from 'kysely';
@@ -30,18 +31,6 @@ export const CSRF_HEADER = 'x-csrf-token';
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 const token = (bytes = 32) => randomBytes(bytes).toString('base64url');
 
-/** Sliding-window counters of login attempts per client address (in memory, per process). */
-const attempts = new Map<string, number[]>();
-
-function rateLimited(client: string, s: AuthSettings): boolean {
-  const now = Date.now();
-  const recent = (attempts.get(client) ?? []).filter((t) => now - t < s.rateLimit.windowMs);
-  recent.push(now);
-  attempts.set(client, recent);
-  if (attempts.size > 10_000) for (const [k, v] of attempts) if (now - v[v.length - 1]! > s.rateLimit.windowMs) attempts.delete(k);
-  return recent.length > s.rateLimit.attempts;
-}
-
 export interface LoginResult {
   token: string;
   csrf: string;
@@ -50,65 +39,156 @@ export interface LoginResult {
 
 const FAILED = 'Unknown user or wrong password.';
 
+/**
+ * Reserves one attempt of `client` in the rate limit (fixed one-minute windows summed over the
+ * limit's window, in the app-state database so that every web process counts the same); false when
+ * the limit is reached. A successful login gives its attempt back (`releaseAttempt`).
+ */
+async function takeAttempt(db: AppDb, client: string, s: AuthSettings): Promise<boolean> {
+  const minutes = Math.max(1, Math.ceil(s.rateLimit.windowMs / 60_000));
+  const r = await sql<{ n: number }>`
+    WITH up AS (
+      INSERT INTO login_rate (client, minute, count) VALUES (${client}, date_trunc('minute', now()), 1)
+      ON CONFLICT (client, minute) DO UPDATE SET count = login_rate.count + 1 RETURNING minute, count),
+    old AS (DELETE FROM login_rate WHERE minute < now() - interval '1 day')
+    SELECT (SELECT count FROM up) + coalesce((SELECT sum(count) FROM login_rate
+             WHERE client = ${client} AND minute > date_trunc('minute', now()) - make_interval(mins => ${minutes}) AND minute < (SELECT minute FROM up)), 0) AS n`.execute(db);
+  return Number(r.rows[0]?.n ?? 0) <= s.rateLimit.attempts;
+}
+
+async function releaseAttempt(db: AppDb, client: string): Promise<void> {
+  await sql`UPDATE login_rate SET count = greatest(count - 1, 0) WHERE client = ${client} AND minute = date_trunc('minute', now())`.execute(db);
+}
+
+/**
+ * A refused attempt in the audit log, summarised: the first of each client, account, action and
+ * outcome in a minute is written at once (count 1); the rest of that minute are counted and
+ * written as one row ("repeated", with the count) once the minute is over. So a flood of refused
+ * attempts cannot grow the append-only log faster than a few rows a minute per address.
+ */
+export async function recordRefusal(db: AppDb, r: { client: string; account: string; action: string; outcome: string; reason?: string }): Promise<void> {
+  const account = r.account.slice(0, 60) || '?';
+  await sql`
+    WITH up AS (
+      INSERT INTO refusal_window (client, account, action, outcome, minute, count)
+      VALUES (${r.client}, ${account}, ${r.action}, ${r.outcome}, date_trunc('minute', now()), 1)
+      ON CONFLICT (client, account, action, outcome, minute) DO UPDATE SET count = refusal_window.count + 1 RETURNING count)
+    INSERT INTO audit_log (actor, action, target, outcome, details)
+    SELECT ${account}, ${r.action}, NULL, ${r.outcome}, jsonb_build_object('client', ${r.client}::text, 'reason', ${r.reason ?? null}::text, 'count', 1)
+      FROM up WHERE count = 1`.execute(db);
+  await flushRefusals(db);
+}
+
+/** Writes the summaries of the minutes that are over (one statement: nothing is counted twice or lost). */
+export async function flushRefusals(db: AppDb): Promise<void> {
+  await sql`
+    WITH done AS (DELETE FROM refusal_window WHERE minute < date_trunc('minute', now()) RETURNING *)
+    INSERT INTO audit_log (actor, action, target, outcome, details)
+    SELECT account, action, NULL, outcome, jsonb_build_object('client', client, 'count', count - 1, 'repeated', true, 'minute', minute)
+      FROM done WHERE count > 1 ORDER BY minute`.execute(db);
+}
+
+const isLocked = (u: StoredUser) => u.locked_until !== null && new Date(u.locked_until).getTime() > Date.now();
+
+/**
+ * Counts a wrong password against the account in one statement (parallel guesses count one each)
+ * and locks it when the count reaches the limit. Whether it is locked now is returned.
+ */
+async function countFailure(db: AppDb, userId: string, s: AuthSettings): Promise<boolean> {
+  const r = await sql<{ locked: boolean }>`
+    UPDATE app_user
+       SET failed_logins = CASE WHEN failed_logins + 1 >= ${s.maxFailures} THEN 0 ELSE failed_logins + 1 END,
+           locked_until = CASE WHEN failed_logins + 1 >= ${s.maxFailures} THEN now() + make_interval(mins => ${s.lockMinutes}) ELSE locked_until END
+     WHERE user_id = ${userId}
+     RETURNING coalesce(locked_until > now(), false) AS locked`.execute(db);
+  return r.rows[0]?.locked === true;
+}
+
+/**
+ * A login. Unknown users, deactivated and locked accounts and wrong passwords get the same
+ * sentence after the same work (scrypt), so accounts cannot be told apart from outside; the
+ * lockout counts per account whatever the address, the rate limit per address whatever the account.
+ */
 export async function login(db: AppDb, username: string, password: string, meta: { client: string; previousToken?: string }, s: AuthSettings = DEFAULT_AUTH): Promise<LoginResult> {
-  if (rateLimited(meta.client, s)) {
-    await audit(db, { actor: username.slice(0, 60) || '?', action: 'login', outcome: 'rate-limited', details: { client: meta.client } });
+  const refuse = async (outcome: string, reason: string, message = FAILED): Promise<never> => {
+    await recordRefusal(db, { client: meta.client, account: username, action: 'login', outcome, reason });
+    throw new UserError(message, { httpStatus: 401 });
+  };
+  if (!(await takeAttempt(db, meta.client, s))) {
+    // per address, whichever account was tried: one summary row however many accounts
+    await recordRefusal(db, { client: meta.client, account: '*', action: 'login', outcome: 'rate-limited' });
     throw new UserError('Too many login attempts from this address; wait a few minutes.', { httpStatus: 429 });
   }
   const user = /^[a-z][a-z0-9._-]{1,47}$/.test(username) ? await getUser(db, username) : undefined;
-  if (!user || !user.active) {
+  if (!user || !user.active || isLocked(user)) {
     await verifyPassword(password, DUMMY_HASH); // the same time as for a real user
-    await audit(db, { actor: username.slice(0, 60) || '?', action: 'login', outcome: 'failed', details: { client: meta.client, reason: user ? 'inactive' : 'unknown user' } });
-    throw new UserError(FAILED, { httpStatus: 401 });
-  }
-  if (user.locked_until && new Date(user.locked_until).getTime() > Date.now()) {
-    await audit(db, { actor: username, action: 'login', outcome: 'locked', details: { client: meta.client } });
-    throw new UserError(`Too many failed logins for this account; try again after ${new Date(user.locked_until).toISOString().slice(11, 16)} UTC.`, { httpStatus: 401 });
+    return refuse('failed', !user ? 'unknown user' : !user.active ? 'inactive' : 'locked');
   }
   if (!(await verifyPassword(password, user.password_hash))) {
-    const failures = user.failed_logins + 1;
-    const lock = failures >= s.maxFailures;
-    await db
-      .updateTable('app_user')
-      .set({ failed_logins: lock ? 0 : failures, locked_until: lock ? new Date(Date.now() + s.lockMinutes * 60_000).toISOString() : null })
-      .where('user_id', '=', user.user_id)
-      .execute();
-    await audit(db, { actor: username, action: 'login', outcome: lock ? 'failed-locked' : 'failed', details: { client: meta.client, failures } });
-    throw new UserError(lock ? `Too many failed logins; the account is locked for ${s.lockMinutes} minutes.` : FAILED, { httpStatus: 401 });
+    const locked = await countFailure(db, user.user_id, s);
+    return refuse(locked ? 'failed-locked' : 'failed', 'wrong password');
+  }
+  if (user.must_change_password && user.otp_expires_at && new Date(user.otp_expires_at).getTime() <= Date.now()) {
+    // the password was right: telling that it expired gives nothing away
+    return refuse('failed', 'one-time password expired', 'Your one-time password has expired; ask an administrator for a new one.');
   }
   const t = token();
   const csrf = token(24);
   // rotation: a login always starts a new session; the browser's previous one ends
   if (meta.previousToken) await db.deleteFrom('session').where('id_hash', '=', sha256(meta.previousToken)).execute();
-  await sql`
-    WITH reset AS (UPDATE app_user SET failed_logins = 0, locked_until = NULL WHERE user_id = ${user.user_id}),
+  // only if the account is still not locked: a guess that locked it meanwhile wins
+  const r = await sql<{ n: number }>`
+    WITH reset AS (UPDATE app_user SET failed_logins = 0, locked_until = NULL
+                    WHERE user_id = ${user.user_id} AND (locked_until IS NULL OR locked_until <= now()) RETURNING user_id),
     ins AS (INSERT INTO session (id_hash, user_id, csrf_token, expires_at)
-            VALUES (${sha256(t)}, ${user.user_id}, ${csrf}, now() + make_interval(hours => ${s.lifetimeHours})) RETURNING 1)
-    INSERT INTO audit_log (actor, action, target, outcome, details)
-    SELECT ${username}, 'login', NULL, 'ok', ${JSON.stringify({ client: meta.client })}::jsonb FROM ins`.execute(db);
+            SELECT ${sha256(t)}, user_id, ${csrf}, now() + make_interval(hours => ${s.lifetimeHours}) FROM reset RETURNING 1),
+    aud AS (INSERT INTO audit_log (actor, action, target, outcome, details)
+            SELECT ${username}, 'login', NULL, 'ok', ${JSON.stringify({ client: meta.client })}::jsonb FROM ins)
+    SELECT count(*) AS n FROM ins`.execute(db);
+  if (Number(r.rows[0]?.n ?? 0) === 0) return refuse('failed', 'locked');
+  await releaseAttempt(db, meta.client);
   return { token: t, csrf, user };
 }
 
 /**
  * A user changes their own password (required after a one-time password): the current one must
- * match, the new one must be acceptable and different. Other sessions of the user end; this one
- * stays. Nothing about the passwords goes into the audit log.
+ * match, the new one must be acceptable and different. Wrong current passwords count like failed
+ * logins (rate limit per address, lockout of the account). Other sessions of the user end; this
+ * one stays. Nothing about the passwords goes into the audit log.
  */
-export async function changePassword(db: AppDb, userId: string, current: string, next: string, keepTokenHash?: string): Promise<void> {
+export async function changePassword(
+  db: AppDb,
+  userId: string,
+  current: string,
+  next: string,
+  meta: { client: string; keepTokenHash?: string },
+  s: AuthSettings = DEFAULT_AUTH,
+): Promise<void> {
   const user = await getUserById(db, userId);
   if (!user || !user.active) throw new UserError('Please log in.', { httpStatus: 401 });
+  if (!(await takeAttempt(db, meta.client, s))) {
+    await recordRefusal(db, { client: meta.client, account: '*', action: 'user.password_change', outcome: 'rate-limited' });
+    throw new UserError('Too many attempts from this address; wait a few minutes.', { httpStatus: 429 });
+  }
+  if (isLocked(user)) {
+    await recordRefusal(db, { client: meta.client, account: user.username, action: 'user.password_change', outcome: 'failed', reason: 'locked' });
+    throw new UserError('Too many wrong passwords for this account; try again later.', { httpStatus: 429 });
+  }
   if (!(await verifyPassword(current, user.password_hash))) {
-    await audit(db, { actor: user.username, action: 'user.password_change', target: user.username, outcome: 'failed' });
+    const locked = await countFailure(db, user.user_id, s);
+    await recordRefusal(db, { client: meta.client, account: user.username, action: 'user.password_change', outcome: locked ? 'failed-locked' : 'failed', reason: 'wrong password' });
     throw new UserError('The current password is wrong.', { httpStatus: 400 });
   }
+  await releaseAttempt(db, meta.client);
   const weak = validatePassword(next);
   if (weak) throw new UserError(weak);
   if (next === current) throw new UserError('The new password must differ from the current one.');
   const hash = await hashPassword(next);
   await sql`
-    WITH upd AS (UPDATE app_user SET password_hash = ${hash}, must_change_password = false, version = version + 1, updated_at = now()
+    WITH upd AS (UPDATE app_user SET password_hash = ${hash}, must_change_password = false, otp_expires_at = NULL, failed_logins = 0,
+                        version = version + 1, updated_at = now()
                   WHERE user_id = ${userId} RETURNING user_id, username),
-    ends AS (DELETE FROM session WHERE user_id IN (SELECT user_id FROM upd) AND id_hash IS DISTINCT FROM ${keepTokenHash ?? null}),
+    ends AS (DELETE FROM session WHERE user_id IN (SELECT user_id FROM upd) AND id_hash IS DISTINCT FROM ${meta.keepTokenHash ?? null}),
     aud AS (INSERT INTO audit_log (actor, action, target, outcome, details) SELECT username, 'user.password_change', username, 'ok', '{}'::jsonb FROM upd)
     SELECT 1`.execute(db);
 }

@@ -1,5 +1,5 @@
 /**
- * The demo roles and users of DESIGN §6 (created by `fis fixtures generate`, password from
+ * The demo roles and users of architecture §6 (created by `fis fixtures generate`, password from
  * FIS_DEMO_PASSWORD). Role definitions are ordinary data: admins may change them like any other.
  */
 import type { RoleDefinition, RoleRule } from './permissions';

@@ -4,7 +4,7 @@
  * removed) — the readable diff of the role history. Pure; used by the admin pages.
  */
 import type { RoleDefinition, RoleRule } from './permissions';
-import { SUBJECTS, type PLACEHOLDERS } from './vocabulary';
+import { isPlaceholder, subjectSpec, type PLACEHOLDERS } from './vocabulary';
 
 type Lang = 'de' | 'en';
 
@@ -37,10 +37,10 @@ export const PLACEHOLDER_LABELS: Record<keyof typeof PLACEHOLDERS, Record<Lang, 
 };
 
 export const actionLabel = (action: string, lang: Lang) => ACTIONS[action]?.[lang] ?? action;
-export const subjectLabel = (subject: string, lang: Lang) => SUBJECTS[subject]?.label[lang] ?? subject;
+export const subjectLabel = (subject: string, lang: Lang) => subjectSpec(subject)?.label[lang] ?? subject;
 
 function valueText(v: unknown, lang: Lang): string {
-  if (typeof v === 'string' && v in PLACEHOLDER_LABELS) return PLACEHOLDER_LABELS[v as keyof typeof PLACEHOLDERS][lang];
+  if (isPlaceholder(v)) return PLACEHOLDER_LABELS[v][lang];
   if (Array.isArray(v)) return `{${v.map((x) => valueText(x, lang)).join(', ')}}`;
   return String(v);
 }

@@ -8,9 +8,9 @@
 import { z } from 'zod';
 import { UserError } from '../platform/errors';
 import { CONDITION_FIELDS } from '../warehouse/semantic/types';
-import { OPERATORS, PLACEHOLDERS, SUBJECTS } from './vocabulary';
+import { OPERATORS, PLACEHOLDERS, SUBJECTS, isPlaceholder, subjectSpec } from './vocabulary';
 
-export { DATA_SUBJECTS, OPERATORS, PLACEHOLDERS, SUBJECTS, type DataSubject, type SubjectSpec } from './vocabulary';
+export { DATA_SUBJECTS, OPERATORS, PLACEHOLDERS, SUBJECTS, isPlaceholder, subjectSpec, type DataSubject, type SubjectSpec } from './vocabulary';
 
 const scalar = z.union([z.string().max(200), z.number()]);
 const conditionValue = z.union([scalar, z.array(scalar).max(500), z.record(z.string(), z.union([scalar, z.array(scalar).max(500)]))]);
@@ -39,7 +39,7 @@ export type RoleDefinition = z.infer<typeof roleDefinitionSchema>;
 
 function checkValue(v: unknown, where: string): void {
   const check = (s: unknown) => {
-    if (typeof s === 'string' && s.includes('${') && !(s in PLACEHOLDERS)) {
+    if (typeof s === 'string' && s.includes('${') && !isPlaceholder(s)) {
       throw new UserError(`${where}: "${s.slice(0, 60)}" is not a known placeholder; use ${Object.keys(PLACEHOLDERS).join(', ')}.`);
     }
   };
@@ -58,7 +58,7 @@ export function validateRoleDefinition(input: unknown): RoleDefinition {
   const def = parsed.data;
   def.rules.forEach((r, n) => {
     const where = `Invalid role definition: rule ${n + 1}`;
-    const spec = SUBJECTS[r.subject];
+    const spec = subjectSpec(r.subject);
     if (!spec) throw new UserError(`${where}: unknown subject "${r.subject}"; use one of ${Object.keys(SUBJECTS).join(', ')}.`);
     if (!spec.actions.includes(r.action)) throw new UserError(`${where}: the action "${r.action}" does not exist on ${r.subject}; use ${spec.actions.join(' or ')}.`);
     if (!r.conditions) return;
@@ -71,7 +71,7 @@ export function validateRoleDefinition(input: unknown): RoleDefinition {
       if (value !== null && typeof value === 'object' && !Array.isArray(value)) {
         for (const [op, v] of Object.entries(value)) {
           if (!(OPERATORS as readonly string[]).includes(op)) throw new UserError(`${where}: the operator "${op}" is not allowed; use ${OPERATORS.join(', ')}.`);
-          if ((op === '$in' || op === '$nin') && !Array.isArray(v) && !(typeof v === 'string' && v in PLACEHOLDERS)) {
+          if ((op === '$in' || op === '$nin') && !Array.isArray(v) && !isPlaceholder(v)) {
             throw new UserError(`${where}: ${op} needs a list or a placeholder.`);
           }
           checkValue(v, where);

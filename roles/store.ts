@@ -31,6 +31,7 @@ export interface StoredUser {
   password_hash: string;
   failed_logins: number;
   locked_until: string | null;
+  otp_expires_at: string | null;
 }
 
 const toRole = (r: { name: string; label_de: string; label_en: string; description: string; rules: unknown; version: number; updated_at: string; updated_by: string }): StoredRole => ({
@@ -85,11 +86,21 @@ export async function createRole(db: AppDb, input: unknown, actor: string, note:
 }
 
 /**
+ * Separation of duties: nobody changes a role they hold — an administrator could otherwise give
+ * their own role case data. Another administrator (or the operator on the command line) can.
+ */
+async function refuseOwnRole(db: AppDb, name: string, actor: string): Promise<void> {
+  const holder = await db.selectFrom('app_user').select('username').where('username', '=', actor).where(sql<boolean>`${name} = ANY(roles)`).executeTakeFirst();
+  if (holder) throw new UserError(`You hold the role "${name}" yourself; another administrator changes it.`, { httpStatus: 403 });
+}
+
+/**
  * Replaces a role's definition if it is still at `expectedVersion`: the new version, its history
  * row and the audit entry (with the changed fields) in one statement.
  */
 export async function updateRole(db: AppDb, name: string, input: unknown, expectedVersion: number, actor: string, note: ChangeNote = {}): Promise<StoredRole> {
   const def = validateRoleDefinition({ ...(input as object), name });
+  await refuseOwnRole(db, name, actor);
   const rules = JSON.stringify(def.rules);
   const r = await sql<{ version: number }>`
     WITH old AS (SELECT * FROM role WHERE name = ${name} AND version = ${expectedVersion}),
@@ -167,7 +178,7 @@ export async function roleHistory(db: AppDb, name: string): Promise<RoleVersion[
 }
 
 const userColumns = [
-  'user_id', 'username', 'display_name', 'roles', 'offices', 'states', 'active', 'must_change_password', 'is_demo', 'version', 'password_hash', 'failed_logins', 'locked_until',
+  'user_id', 'username', 'display_name', 'roles', 'offices', 'states', 'active', 'must_change_password', 'is_demo', 'version', 'password_hash', 'failed_logins', 'locked_until', 'otp_expires_at',
 ] as const;
 
 const toUser = (u: Record<string, unknown>): StoredUser => ({ ...(u as unknown as StoredUser), version: Number(u.version), failed_logins: Number(u.failed_logins) });

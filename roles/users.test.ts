@@ -84,15 +84,43 @@ describe('users', () => {
   });
 });
 
+describe('one-time passwords and the password change under attack', () => {
+  it('lets a one-time password expire (FIS_OTP_HOURS): the right one is refused with a sentence saying so', async () => {
+    const { password } = await createUser(app.db, { username: 'olga', display_name: 'Olga', roles: ['analyst'] }, 'admin', { otpHours: 1 });
+    const u = (await getUser(app.db, 'olga'))!;
+    const hours = (new Date(u.otp_expires_at!).getTime() - Date.now()) / 3_600_000;
+    expect(hours).toBeGreaterThan(0.9);
+    expect(hours).toBeLessThan(1.1);
+    await sql`UPDATE app_user SET otp_expires_at = now() - interval '1 minute' WHERE username = 'olga'`.execute(app.db);
+    const r = await refusal(login(app.db, 'olga', password, meta()));
+    expect(r.status).toBe(401);
+    expect(r.message).toBe('Your one-time password has expired; ask an administrator for a new one.');
+    // a wrong password still gets the common sentence (nothing about the account is told)
+    expect((await refusal(login(app.db, 'olga', 'not-the-password-1', meta()))).message).toBe('Unknown user or wrong password.');
+    const fresh = await resetPassword(app.db, 'olga', 'admin');
+    expect((await login(app.db, 'olga', fresh, meta())).user.must_change_password).toBe(true);
+  });
+
+  it('counts wrong current passwords on the password change like failed logins: the account locks', async () => {
+    const { user, password } = await createUser(app.db, { username: 'pia', display_name: 'Pia', roles: ['analyst'] }, 'admin');
+    const m = { client: '10.3.3.3' };
+    for (let i = 0; i < 5; i++) expect((await refusal(changePassword(app.db, user.user_id, `guess-number-${i}`, 'a-new-password-1', m))).status).toBe(400);
+    const locked = await refusal(changePassword(app.db, user.user_id, password, 'a-new-password-1', m));
+    expect(locked.status).toBe(429);
+    expect((await getUser(app.db, 'pia'))!.must_change_password).toBe(true);
+    expect((await refusal(login(app.db, 'pia', password, meta()))).status).toBe(401);
+  });
+});
+
 describe('changing one\'s own password', () => {
   it('needs the current password and a good new one; then the one-time password is gone and other sessions end', async () => {
     const { user, password } = await createUser(app.db, { username: 'paul', display_name: 'Paul', roles: ['analyst'] }, 'admin');
     const first = await login(app.db, 'paul', password, meta());
     const second = await login(app.db, 'paul', password, meta());
-    expect((await refusal(changePassword(app.db, user.user_id, 'wrong-password-1', 'a-new-password-1'))).status).toBe(400);
-    expect((await refusal(changePassword(app.db, user.user_id, password, 'short1'))).status).toBe(400);
-    expect((await refusal(changePassword(app.db, user.user_id, password, password))).status).toBe(400);
-    await changePassword(app.db, user.user_id, password, 'a-new-password-1', tokenHash(second.token));
+    expect((await refusal(changePassword(app.db, user.user_id, 'wrong-password-1', 'a-new-password-1', meta()))).status).toBe(400);
+    expect((await refusal(changePassword(app.db, user.user_id, password, 'short1', meta()))).status).toBe(400);
+    expect((await refusal(changePassword(app.db, user.user_id, password, password, meta()))).status).toBe(400);
+    await changePassword(app.db, user.user_id, password, 'a-new-password-1', { ...meta(), keepTokenHash: tokenHash(second.token) });
     expect((await getUser(app.db, 'paul'))!.must_change_password).toBe(false);
     expect(await sessionFromToken(app.db, first.token)).toBeUndefined();
     expect(await sessionFromToken(app.db, second.token)).toBeDefined();

@@ -52,6 +52,13 @@ async function checkRoles(db: AppDb, roles: readonly string[]): Promise<void> {
   if (unknown.length) throw new UserError(`There is no role ${unknown.map((r) => `"${r.slice(0, 40)}"`).join(', ')}; the roles are ${[...known].join(', ')}.`);
 }
 
+/** How long a one-time password opens the password change (FIS_OTP_HOURS). */
+export const DEFAULT_OTP_HOURS = 72;
+
+export interface UserOptions {
+  otpHours?: number;
+}
+
 /** A one-time password: 16 characters from an alphabet without look-alikes. */
 export function oneTimePassword(): string {
   const alphabet = 'abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789';
@@ -60,15 +67,16 @@ export function oneTimePassword(): string {
 }
 
 /** Creates a user with a one-time password (returned once; the user must change it at the first login). */
-export async function createUser(db: AppDb, input: unknown, actor: string): Promise<{ user: StoredUser; password: string }> {
+export async function createUser(db: AppDb, input: unknown, actor: string, opts: UserOptions = {}): Promise<{ user: StoredUser; password: string }> {
   const u = parse(UserInput, input, 'user');
   await checkRoles(db, u.roles);
   const password = oneTimePassword();
   const hash = await hashPassword(password);
   const r = await sql<{ username: string }>`
     WITH ins AS (
-      INSERT INTO app_user (username, display_name, password_hash, roles, offices, states, must_change_password)
-      VALUES (${u.username}, ${u.display_name}, ${hash}, ${u.roles}::text[], ${u.offices}::text[], ${u.states}::text[], true)
+      INSERT INTO app_user (username, display_name, password_hash, roles, offices, states, must_change_password, otp_expires_at)
+      VALUES (${u.username}, ${u.display_name}, ${hash}, ${u.roles}::text[], ${u.offices}::text[], ${u.states}::text[], true,
+              now() + make_interval(hours => ${opts.otpHours ?? DEFAULT_OTP_HOURS}))
       ON CONFLICT (username) DO NOTHING RETURNING username, roles, offices, states),
     aud AS (INSERT INTO audit_log (actor, action, target, outcome, details)
             SELECT ${actor}, 'user.create', username, 'ok', jsonb_build_object('roles', roles, 'offices', offices, 'states', states) FROM ins)
@@ -79,7 +87,8 @@ export async function createUser(db: AppDb, input: unknown, actor: string): Prom
 
 /**
  * Changes a user's name, roles, scope or active flag. With `expectedVersion`, refuses when someone
- * else changed the user in the meantime. Deactivating ends the user's sessions.
+ * else changed the user in the meantime. Deactivating ends the user's sessions. Nobody changes their
+ * own roles, scope or active flag (the operator's `cli:<user>` is never a user of the app).
  */
 export async function updateUser(db: AppDb, username: string, patch: unknown, actor: string, expectedVersion?: number): Promise<StoredUser> {
   const p = parse(UserPatch, patch, 'change');
@@ -94,6 +103,10 @@ export async function updateUser(db: AppDb, username: string, patch: unknown, ac
     active: p.active ?? current.active,
   };
   const changed = Object.keys(next).filter((k) => JSON.stringify(next[k as keyof typeof next]) !== JSON.stringify(current[k as keyof StoredUser]));
+  // separation of duties: administering grants no case data, so nobody widens (or ends) their own access
+  if (actor === username && changed.some((k) => k !== 'display_name')) {
+    throw new UserError('You cannot change your own roles, scope or active flag; another administrator can.', { httpStatus: 403 });
+  }
   const version = expectedVersion ?? current.version;
   const r = await sql<{ version: number }>`
     WITH upd AS (
@@ -109,12 +122,13 @@ export async function updateUser(db: AppDb, username: string, patch: unknown, ac
 }
 
 /** Sets a one-time password (returned once), unlocks the account and ends the user's sessions. */
-export async function resetPassword(db: AppDb, username: string, actor: string): Promise<string> {
+export async function resetPassword(db: AppDb, username: string, actor: string, opts: UserOptions = {}): Promise<string> {
   const password = oneTimePassword();
   const hash = await hashPassword(password);
   const r = await sql<{ username: string }>`
     WITH upd AS (
       UPDATE app_user SET password_hash = ${hash}, must_change_password = true, failed_logins = 0, locked_until = NULL,
+             otp_expires_at = now() + make_interval(hours => ${opts.otpHours ?? DEFAULT_OTP_HOURS}),
              version = version + 1, updated_at = now()
        WHERE username = ${username} RETURNING user_id, username),
     ends AS (DELETE FROM session WHERE user_id IN (SELECT user_id FROM upd)),

@@ -30,3 +30,7 @@ export const SUBJECTS: Record<string, SubjectSpec> = {
 
 export const OPERATORS = ['$eq', '$ne', '$in', '$nin', '$lt', '$lte', '$gt', '$gte'] as const;
 export const PLACEHOLDERS = { '${user.offices}': 'offices', '${user.states}': 'states', '${user.username}': 'username' } as const;
+
+/** Own properties only: "constructor" or "toString" are not placeholders (nor subjects). */
+export const isPlaceholder = (v: unknown): v is keyof typeof PLACEHOLDERS => typeof v === 'string' && Object.hasOwn(PLACEHOLDERS, v);
+export const subjectSpec = (name: string): SubjectSpec | undefined => (Object.hasOwn(SUBJECTS, name) ? SUBJECTS[name] : undefined);

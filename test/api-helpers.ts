@@ -1,5 +1,12 @@
-/** Helpers for tests of the route handlers: requests as Next passes them, and logging in through the real session route. */
+/**
+ * Helpers for tests of the route handlers: requests as Next passes them behind FIS's own web server
+ * (which sets `x-fis-peer` to the socket's address; these tests play that server), and logging in
+ * through the real session route.
+ */
 import { NextRequest } from 'next/server';
+import { PEER_HEADER, trustPeerHeader } from '../platform/peer';
+
+trustPeerHeader();
 
 export type Handler = (req: NextRequest, context?: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
@@ -18,7 +25,7 @@ export const req = (path: string, init: RequestInit = {}) =>
       ...(init.body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(init.cookie ? { cookie: init.cookie } : {}),
       ...(init.csrf ? { 'x-csrf-token': init.csrf } : {}),
-      'x-forwarded-for': '10.1.2.3',
+      [PEER_HEADER]: '10.1.2.3',
       ...init.headers,
     },
     ...(init.body !== undefined ? { body: JSON.stringify(init.body) } : {}),

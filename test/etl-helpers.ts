@@ -37,7 +37,7 @@ export async function warehouseChecksums(dataDir: string): Promise<Record<string
   return out;
 }
 
-// Live rows per day, written here independently of the warehouse code: DESIGN §4's rule that
+// Live rows per day, written here independently of the warehouse code: architecture §4's rule that
 // deleted rows, and rows whose parent is deleted, never count.
 const LIVE_PER_DAY: Record<string, { mart: string; martDate: string; sql: string }> = {
   'asyl.application': { mart: 'fact_application', martDate: 'received_on', sql: `SELECT received_on::text AS d, count(*) AS n FROM asyl.application WHERE deleted_at IS NULL GROUP BY 1` },

@@ -121,16 +121,41 @@ export function gcSnapshots(dataDir: string, keep: number): string[] {
   return removed;
 }
 
+/** Anything queries run against: the current snapshot (SnapshotReader) or one pinned for a request. */
+export interface SnapshotSource {
+  /** Runs `fn` against the snapshot; it stays open until `fn` ends. */
+  use<T>(fn: (duck: Duck, info: SnapshotInfo) => Promise<T>): Promise<T>;
+  /** The snapshot's description (for a reader: the current pointer). */
+  info(): SnapshotInfo | undefined;
+  /** One snapshot for several questions: the current one (a reader), or itself (a pinned one). */
+  pin(): Promise<PinnedSnapshot>;
+}
+
+interface Handle {
+  info: SnapshotInfo;
+  duck: Duck;
+  inFlight: number;
+  lastUsed: number;
+}
+
 /**
  * The current snapshot for reading, switched between queries when a new one is published. Each
- * query holds its snapshot until it ends; a superseded snapshot is closed when its last query ends.
+ * query holds its snapshot until it ends. A page, a report or an export that asks several
+ * questions pins one snapshot (`pin()`), so that all its answers and its Datenstand come from the
+ * same one even when a run publishes meanwhile; a superseded snapshot stays open while it is used
+ * and for `graceMs` after (pinned requests may still ask), then it is closed.
  */
-export class SnapshotReader {
-  private handle?: { info: SnapshotInfo; duck: Duck; inFlight: number; superseded: boolean };
+export class SnapshotReader implements SnapshotSource {
+  private readonly handles = new Map<string, Handle>();
+  private currentId?: string;
   private pointerStamp = '';
   private opening?: Promise<void>;
+  private sweeper?: NodeJS.Timeout;
 
-  constructor(private readonly dataDir: string) {}
+  constructor(
+    private readonly dataDir: string,
+    private readonly opts: { graceMs?: number } = {},
+  ) {}
 
   private stamp(): string {
     try {
@@ -141,44 +166,84 @@ export class SnapshotReader {
     }
   }
 
-  private async refresh(): Promise<void> {
+  private async refresh(): Promise<SnapshotInfo> {
     const stamp = this.stamp();
-    if (this.handle && stamp === this.pointerStamp) return;
-    if (this.opening) return this.opening;
-    this.opening = (async () => {
-      const info = readCurrent(this.dataDir);
-      if (!info) {
-        throw new UserError('No warehouse snapshot has been published yet; run "fis etl run" first.', { httpStatus: 503 });
+    if (!(this.currentId && stamp === this.pointerStamp)) {
+      if (!this.opening) {
+        this.opening = (async () => {
+          const info = readCurrent(this.dataDir);
+          if (!info) {
+            throw new UserError('No warehouse snapshot has been published yet; run "fis etl run" first.', { httpStatus: 503 });
+          }
+          if (!this.handles.has(info.id)) await this.open(info);
+          this.currentId = info.id;
+          this.pointerStamp = stamp;
+          this.sweep();
+        })().finally(() => {
+          this.opening = undefined;
+        });
       }
-      if (this.handle?.info.id === info.id) {
-        this.pointerStamp = stamp;
-        return;
-      }
-      const duck = await openDuck(info.file, { readOnly: true });
-      const old = this.handle;
-      this.handle = { info, duck, inFlight: 0, superseded: false };
-      this.pointerStamp = stamp;
-      if (old) {
-        old.superseded = true;
-        if (old.inFlight === 0) old.duck.close();
-      }
-    })().finally(() => {
-      this.opening = undefined;
-    });
-    return this.opening;
+      await this.opening;
+    }
+    return this.handles.get(this.currentId!)!.info;
   }
 
-  /** Runs `fn` against the current snapshot; the snapshot stays open until `fn` ends. */
-  async use<T>(fn: (duck: Duck, info: SnapshotInfo) => Promise<T>): Promise<T> {
-    await this.refresh();
-    const h = this.handle!;
+  private async open(info: SnapshotInfo): Promise<Handle> {
+    const duck = await openDuck(info.file, { readOnly: true });
+    const h: Handle = { info, duck, inFlight: 0, lastUsed: Date.now() };
+    this.handles.set(info.id, h);
+    return h;
+  }
+
+  /** Closes superseded snapshots nobody uses any more (after the grace time). */
+  private sweep(): void {
+    const grace = this.opts.graceMs ?? 120_000;
+    const now = Date.now();
+    for (const [id, h] of this.handles) {
+      if (id !== this.currentId && h.inFlight === 0 && now - h.lastUsed >= grace) {
+        this.handles.delete(id);
+        h.duck.close();
+      }
+    }
+    const waiting = this.handles.size > 1;
+    if (waiting && !this.sweeper) {
+      this.sweeper = setInterval(() => this.sweep(), Math.max(1000, Math.min(grace, 30_000)));
+      this.sweeper.unref();
+    } else if (!waiting && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
+  }
+
+  /** Runs `fn` against a given snapshot, reopening it if it was closed meanwhile. */
+  async useSnapshot<T>(info: SnapshotInfo, fn: (duck: Duck, info: SnapshotInfo) => Promise<T>): Promise<T> {
+    let h = this.handles.get(info.id);
+    if (!h) {
+      if (!existsSync(info.file)) {
+        throw new UserError('The data was updated while this answer was being prepared; please reload.', { httpStatus: 409 });
+      }
+      h = await this.open(info);
+      this.sweep();
+    }
     h.inFlight++;
+    h.lastUsed = Date.now();
     try {
       return await fn(h.duck, h.info);
     } finally {
       h.inFlight--;
-      if (h.superseded && h.inFlight === 0) h.duck.close();
+      h.lastUsed = Date.now();
+      if (h.inFlight === 0 && h.info.id !== this.currentId) this.sweep();
     }
+  }
+
+  /** Runs `fn` against the current snapshot; the snapshot stays open until `fn` ends. */
+  async use<T>(fn: (duck: Duck, info: SnapshotInfo) => Promise<T>): Promise<T> {
+    return this.useSnapshot(await this.refresh(), fn);
+  }
+
+  /** The current snapshot, fixed: every question asked through the result reads this one. */
+  async pin(): Promise<PinnedSnapshot> {
+    return new PinnedSnapshot(this, await this.refresh());
   }
 
   info(): SnapshotInfo | undefined {
@@ -186,7 +251,34 @@ export class SnapshotReader {
   }
 
   close(): void {
-    if (this.handle && this.handle.inFlight === 0) this.handle.duck.close();
-    this.handle = undefined;
+    if (this.sweeper) clearInterval(this.sweeper);
+    this.sweeper = undefined;
+    for (const [id, h] of this.handles) {
+      if (h.inFlight === 0) {
+        h.duck.close();
+        this.handles.delete(id);
+      }
+    }
+    this.currentId = undefined;
+  }
+}
+
+/** One snapshot for all the questions of a request (a page, a report, an export). */
+export class PinnedSnapshot implements SnapshotSource {
+  constructor(
+    private readonly reader: SnapshotReader,
+    private readonly snapshot: SnapshotInfo,
+  ) {}
+
+  use<T>(fn: (duck: Duck, info: SnapshotInfo) => Promise<T>): Promise<T> {
+    return this.reader.useSnapshot(this.snapshot, fn);
+  }
+
+  info(): SnapshotInfo {
+    return this.snapshot;
+  }
+
+  async pin(): Promise<PinnedSnapshot> {
+    return this;
   }
 }

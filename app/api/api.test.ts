@@ -61,15 +61,19 @@ describe('POST/DELETE /api/session', () => {
     expect(notJson.status).toBe(415);
   });
 
-  it('locks an account after repeated failures, even for the right password', async () => {
+  it('locks an account after repeated failures, even for the right password, with the same sentence as a wrong password', async () => {
     for (let i = 0; i < 5; i++) expect((await loginAs('abt-asyl', `wrong-${i}`)).status).toBe(401);
     const locked = await loginAs('abt-asyl');
     expect(locked.status).toBe(401);
-    expect(locked.body.error).toMatch(/Too many failed logins/);
+    expect(locked.body.error).toBe('Unknown user or wrong password.');
     const db = await (await import('../../dashboards/server/services')).appDb();
-    const rows = await db.selectFrom('audit_log').select(['actor', 'outcome']).where('action', '=', 'login').where('actor', '=', 'abt-asyl').execute();
-    expect(rows.filter((r) => r.outcome.startsWith('failed')).length).toBe(5);
-    expect(rows.some((r) => r.outcome === 'locked')).toBe(true);
+    const rows = await db.selectFrom('audit_log').select(['actor', 'outcome', 'details']).where('action', '=', 'login').where('actor', '=', 'abt-asyl').execute();
+    expect(rows.some((r) => r.outcome === 'failed-locked')).toBe(true);
+    // refused attempts are summarised per minute: the audit rows so far plus what is still being
+    // counted for the current minute make all six
+    const open = await db.selectFrom('refusal_window').select(['count']).where('account', '=', 'abt-asyl').execute();
+    const logged = rows.reduce((n, r) => n + Number((r.details as { count?: number }).count ?? 0), 0);
+    expect(logged + open.reduce((n, r) => n + Number(r.count) - 1, 0)).toBe(6);
   });
 
   it('rotates the session on login: the previous token stops working', async () => {
@@ -98,10 +102,62 @@ describe('POST/DELETE /api/session', () => {
   it('rate-limits login attempts per client address', async () => {
     let last = 0;
     for (let i = 0; i < 35; i++) {
-      const r = await session.POST(req('/api/session', { method: 'POST', body: { username: 'ghost', password: 'x' }, headers: { 'x-forwarded-for': '10.9.9.9' } }));
+      const r = await session.POST(req('/api/session', { method: 'POST', body: { username: 'ghost', password: 'x' }, headers: { 'x-fis-peer': '10.9.9.9' } }));
       last = r.status;
     }
     expect(last).toBe(429);
+  });
+});
+
+describe('attacks on the login', () => {
+  const post = (username: string, password: string, headers: Record<string, string> = {}) =>
+    session.POST(req('/api/session', { method: 'POST', body: { username, password }, headers }));
+
+  it('does not let a rotating X-Forwarded-For escape the rate limit: the socket\'s address counts', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 32; i++) statuses.push((await post('ghost', 'x', { 'x-fis-peer': '10.7.7.7', 'x-forwarded-for': `198.51.100.${i}` })).status);
+    expect(statuses.slice(0, 30).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(30)).toEqual([429, 429]);
+    // a victim's address in the header does not get the victim limited, nor is it what the audit log records
+    expect((await post('ghost', 'x', { 'x-fis-peer': '10.7.7.8', 'x-forwarded-for': '10.7.7.7' })).status).toBe(401);
+    const db = await (await import('../../dashboards/server/services')).appDb();
+    const clients = await db.selectFrom('refusal_window').select('client').distinct().execute();
+    expect(clients.map((c) => c.client)).not.toContain('198.51.100.3');
+  });
+
+  it('counts 20 parallel wrong passwords one each: the account is locked, the right password refused', async () => {
+    const rs = await Promise.all(Array.from({ length: 20 }, (_, i) => post('abt-integration', `wrong-guess-${i}`, { 'x-fis-peer': `10.8.0.${i + 1}` })));
+    expect(rs.every((r) => r.status === 401)).toBe(true);
+    const right = await post('abt-integration', 'demo-password-1', { 'x-fis-peer': '10.8.1.1' });
+    expect(right.status).toBe(401);
+    const db = await (await import('../../dashboards/server/services')).appDb();
+    const u = await db.selectFrom('app_user').select(['locked_until']).where('username', '=', 'abt-integration').executeTakeFirstOrThrow();
+    expect(new Date(u.locked_until!).getTime()).toBeGreaterThan(Date.now());
+  });
+
+  it('answers unknown, locked and wrong-password attempts byte for byte the same', async () => {
+    // abt-integration is locked by the test above
+    const answers = await Promise.all([
+      post('nobody-here', 'whatever-1', { 'x-fis-peer': '10.6.0.1' }),
+      post('abt-integration', 'demo-password-1', { 'x-fis-peer': '10.6.0.2' }),
+      post('analyst', 'wrong-password-1', { 'x-fis-peer': '10.6.0.3' }),
+    ]);
+    const shape = async (r: Response) => JSON.stringify([r.status, [...r.headers.entries()].filter(([k]) => k !== 'date').sort(), await r.text()]);
+    const [unknown, locked, wrong] = await Promise.all(answers.map(shape));
+    expect(locked).toBe(unknown);
+    expect(wrong).toBe(unknown);
+  });
+
+  it('keeps a flood of 1,000 refused logins to a handful of audit rows', async () => {
+    const db = await (await import('../../dashboards/server/services')).appDb();
+    const count = async () => Number((await db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const before = await count();
+    let limited = 0;
+    // guesses at one account (which locks) and at unknown ones, from one address
+    for (let i = 0; i < 1000; i++) if ((await post(i % 2 ? 'abt-integration' : `nobody-${i % 7}`, `flood-${i}`, { 'x-fis-peer': '10.5.5.5' })).status === 429) limited++;
+    expect(limited).toBeGreaterThan(950);
+    // per minute and account: the first refusal of each kind, and the summaries of the minute
+    expect((await count()) - before).toBeLessThanOrEqual(30);
   });
 });
 

@@ -1,5 +1,6 @@
 import { currentLang } from '../../dashboards/server/page';
 import { t } from '../../dashboards/i18n';
+import { safeNext } from '../../dashboards/safe-next';
 import { LoginForm } from '../../dashboards/ui/login-form';
 
 export const dynamic = 'force-dynamic';
@@ -12,7 +13,7 @@ export default async function LoginPage({ searchParams }: { searchParams: Promis
       <h1>{t(lang, 'appName')}</h1>
       <section className="login-box" aria-labelledby="login-title">
         <h2 id="login-title">{t(lang, 'loginTitle')}</h2>
-        <LoginForm lang={lang} next={next ?? '/'} />
+        <LoginForm lang={lang} next={safeNext(next)} />
       </section>
       <p className="muted">{t(lang, 'fictitious')}</p>
     </main>

@@ -1,5 +1,6 @@
 import { currentLang, requirePrincipal } from '../../dashboards/server/page';
 import { t } from '../../dashboards/i18n';
+import { safeNext } from '../../dashboards/safe-next';
 import { PasswordForm } from '../../dashboards/ui/password-form';
 
 export const dynamic = 'force-dynamic';
@@ -14,7 +15,7 @@ export default async function PasswordPage({ searchParams }: { searchParams: Pro
       <section className="login-box" aria-labelledby="password-title">
         <h2 id="password-title">{t(lang, 'passwordChange')}</h2>
         {principal.user.must_change_password ? <p>{t(lang, 'passwordMustChange')}</p> : null}
-        <PasswordForm lang={lang} next={next ?? '/'} />
+        <PasswordForm lang={lang} next={safeNext(next)} />
       </section>
     </main>
   );

@@ -5,10 +5,11 @@ import type { Command } from 'commander';
 import { getConfig } from '../../platform/config';
 import { UserError } from '../../platform/errors';
 import type { AppDb } from '../../roles/app-db';
-import { action } from '../run';
+import { action, collect, once } from '../run';
 import { printTable } from '../table';
 
-const list = (v: string | undefined) => (v === undefined ? undefined : v.split(',').map((x) => x.trim()).filter(Boolean));
+/** A list option, comma-separated or repeated (`--states 08 --states 09`); "" for none. */
+const list = (v: string[] | undefined) => (v === undefined ? undefined : v.flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean));
 /** Who changes things from the command line, for the audit log. */
 const actor = () => `cli:${userInfo().username}`;
 
@@ -25,9 +26,9 @@ async function withAppDb<T>(fn: (db: AppDb) => Promise<T>): Promise<T> {
 
 interface UserOptions {
   name?: string;
-  roles?: string;
-  offices?: string;
-  states?: string;
+  roles?: string[];
+  offices?: string[];
+  states?: string[];
 }
 
 export function registerAdmin(program: Command): void {
@@ -57,14 +58,14 @@ export function registerAdmin(program: Command): void {
     .command('create')
     .description('create a user; prints a one-time password the user must change at the first login')
     .argument('<username>', 'login name: lower-case letters, digits, ".", "_", "-"')
-    .requiredOption('--name <display name>', 'name shown in the app')
-    .option('--roles <roles>', 'roles, comma-separated (see fis roles list)', '')
-    .option('--offices <codes>', 'office scope, comma-separated codes (e.g. MUC)', '')
-    .option('--states <keys>', 'state scope, comma-separated keys (e.g. 08,09)', '')
+    .requiredOption('--name <display name>', 'name shown in the app', once('--name'))
+    .option('--roles <roles>', 'roles, comma-separated or repeated (see fis roles list)', collect)
+    .option('--offices <codes>', 'office scope, comma-separated or repeated codes (e.g. MUC)', collect)
+    .option('--states <keys>', 'state scope, comma-separated or repeated keys (e.g. 08,09)', collect)
     .action(
       action(async (username: string, o: UserOptions) => {
         const { createUser } = await import('../../roles/users');
-        const r = await withAppDb((db) => createUser(db, { username, display_name: o.name, roles: list(o.roles), offices: list(o.offices), states: list(o.states) }, actor()));
+        const r = await withAppDb((db) => createUser(db, { username, display_name: o.name, roles: list(o.roles) ?? [], offices: list(o.offices) ?? [], states: list(o.states) ?? [] }, actor(), { otpHours: getConfig().session.otpHours }));
         process.stderr.write(`fis: created ${r.user.username}; one-time password (shown once, must be changed at the first login):\n`);
         process.stdout.write(`${r.password}\n`);
       }),
@@ -73,10 +74,10 @@ export function registerAdmin(program: Command): void {
     .command('set')
     .description("change a user's name, roles or scope (lists replace the old ones)")
     .argument('<username>')
-    .option('--name <display name>')
-    .option('--roles <roles>', 'roles, comma-separated')
-    .option('--offices <codes>', 'office scope, comma-separated ("" for none)')
-    .option('--states <keys>', 'state scope, comma-separated ("" for none)')
+    .option('--name <display name>', 'name shown in the app', once('--name'))
+    .option('--roles <roles>', 'roles, comma-separated or repeated', collect)
+    .option('--offices <codes>', 'office scope, comma-separated or repeated ("" for none)', collect)
+    .option('--states <keys>', 'state scope, comma-separated or repeated ("" for none)', collect)
     .action(
       action(async (username: string, o: UserOptions) => {
         const patch = Object.fromEntries(Object.entries({ display_name: o.name, roles: list(o.roles), offices: list(o.offices), states: list(o.states) }).filter(([, v]) => v !== undefined));
@@ -106,7 +107,7 @@ export function registerAdmin(program: Command): void {
     .action(
       action(async (username: string) => {
         const { resetPassword } = await import('../../roles/users');
-        const password = await withAppDb((db) => resetPassword(db, username, actor()));
+        const password = await withAppDb((db) => resetPassword(db, username, actor(), { otpHours: getConfig().session.otpHours }));
         process.stderr.write(`fis: new one-time password for ${username} (shown once, must be changed at the next login):\n`);
         process.stdout.write(`${password}\n`);
       }),
@@ -126,7 +127,7 @@ export function registerAdmin(program: Command): void {
   roles
     .command('export')
     .description('write all role definitions as JSON (sorted, without versions) to standard output or a file')
-    .option('-o, --output <file>', 'file to write instead of standard output')
+    .option('-o, --output <file>', 'file to write instead of standard output', once('--output'))
     .action(
       action(async (o: { output?: string }) => {
         const { exportRoles } = await import('../../roles/users');

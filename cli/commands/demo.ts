@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -9,8 +9,9 @@ import { createLogger } from '../../platform/logger';
 import { pgliteExists } from '../../platform/pg/open';
 import { sourceTargets } from '../../platform/sources';
 import { UserError } from '../../platform/errors';
-import { action } from '../run';
+import { action, once } from '../run';
 import { etlOptions } from './etl';
+import { serveWeb } from './serve';
 
 const log = createLogger('demo');
 
@@ -18,7 +19,7 @@ export function registerDemo(program: Command): void {
   program
     .command('demo')
     .description('the quick start: generate the demo data (once), load it into the warehouse, keep it fresh')
-    .option('--profile <name>', 'fixture profile for the first start', 'demo')
+    .option('--profile <name>', 'fixture profile for the first start', once('--profile'), 'demo')
     .option('--fresh', 'generate the sources anew even if they exist')
     .action(
       action(async (o: { profile: string; fresh?: boolean }) => {
@@ -48,20 +49,15 @@ export function registerDemo(program: Command): void {
           timezone: config.schedule.timezone,
           retries: config.etl.retries,
         });
-        const next = join(dirname(createRequire(import.meta.url).resolve('next/package.json')), 'dist/bin/next');
-        const env = childEnv({ NEXT_TELEMETRY_DISABLED: '1', FIS_DATA_DIR: config.dataDir });
         if (!existsSync(join(config.projectRoot, '.next', 'BUILD_ID'))) {
           log.info('building the web app (first start only, about a minute)');
-          const b = spawnSync(process.execPath, [next, 'build'], { cwd: config.projectRoot, env, stdio: ['ignore', 'ignore', 'inherit'] });
+          const next = join(dirname(createRequire(import.meta.url).resolve('next/package.json')), 'dist/bin/next');
+          const b = spawnSync(process.execPath, [next, 'build'], { cwd: config.projectRoot, env: childEnv({ NEXT_TELEMETRY_DISABLED: '1' }), stdio: ['ignore', 'ignore', 'inherit'] });
           if (b.status !== 0) throw new UserError('Building the web app failed; see the messages above.');
         }
-        const web = spawn(process.execPath, [next, 'start', '-p', String(config.http.port), '-H', config.http.host], { cwd: config.projectRoot, env, stdio: ['ignore', 'ignore', 'inherit'] });
-        web.once('exit', (code) => {
-          if (code !== null && code !== 0) log.error(`the web app stopped (exit ${code})`);
-        });
+        const web = await serveWeb({ port: config.http.port, host: config.http.host });
         const shutdown = () => {
-          web.kill('SIGTERM');
-          void scheduler.stop().then(() => process.exit(0));
+          void Promise.all([web.close(), scheduler.stop()]).then(() => process.exit(0));
         };
         process.once('SIGTERM', shutdown);
         process.once('SIGINT', shutdown);

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { getConfig } from '../../platform/config';
 import { UserError } from '../../platform/errors';
 import { sourceTargets } from '../../platform/sources';
-import { action } from '../run';
+import { action, once } from '../run';
 import { printTable } from '../table';
 
 export function etlOptions(full: boolean, trigger: 'cli' | 'scheduler' | 'manual' | 'demo') {
@@ -29,7 +29,7 @@ export function registerEtl(program: Command): void {
     .command('run')
     .description('one ETL run: extract, transform, test, publish a new snapshot (exit 3: blocked by a data test, 75: another run in progress)')
     .option('--full', 'reload everything instead of the changes since the last run')
-    .option('--trigger <who>', 'recorded in the run history: cli, scheduler, manual', 'cli')
+    .option('--trigger <who>', 'recorded in the run history: cli, scheduler, manual', once('--trigger'), 'cli')
     .action(
       action(async (o: { full?: boolean; trigger: string }) => {
         const trigger = (['cli', 'scheduler', 'manual', 'demo'] as const).find((t) => t === o.trigger);
@@ -45,7 +45,7 @@ export function registerEtl(program: Command): void {
     .command('status')
     .description('the current snapshot, the schedule, recent runs, data-quality findings and quarantined rows')
     .option('--json', 'print JSON')
-    .option('--runs <n>', 'how many runs to list', '10')
+    .option('--runs <n>', 'how many runs to list', once('--runs'), '10')
     .action(
       action(async (o: { json?: boolean; runs: string }) => {
         const { etlStatus } = await import('../../warehouse/pipeline');
@@ -97,7 +97,7 @@ export function registerEtl(program: Command): void {
   etl
     .command('export-lake')
     .description('write the current snapshot as hive-partitioned Parquet (for Trino, Spark, ClickHouse)')
-    .option('--out <dir>', 'lake directory (default: FIS_LAKE_DIR or <data dir>/lake)')
+    .option('--out <dir>', 'lake directory (default: FIS_LAKE_DIR or <data dir>/lake)', once('--out'))
     .action(
       action(async (o: { out?: string }) => {
         const c = getConfig();

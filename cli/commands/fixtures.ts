@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { PROFILE_NAMES, parseProfile, parseUntil } from '../../fixtures/profiles';
 import { getConfig } from '../../platform/config';
 import { sourceLabel, sourceTargets } from '../../platform/sources';
-import { action, intOption } from '../run';
+import { action, intOption, once } from '../run';
 import { printTable } from '../table';
 
 export function registerFixtures(program: Command, hooks: { afterGenerate?: () => Promise<void> } = {}): void {
@@ -11,9 +11,9 @@ export function registerFixtures(program: Command, hooks: { afterGenerate?: () =
 
   fx.command('generate')
     .description('create both operational databases with fictitious, calibrated data (and the demo users)')
-    .option('--profile <name>', `volume and span: ${PROFILE_NAMES.join(', ')}`, 'demo')
+    .option('--profile <name>', `volume and span: ${PROFILE_NAMES.join(', ')}`, once('--profile'), 'demo')
     .option('--seed <n>', 'random seed: same seed and --until give identical data', intOption('--seed'), 1)
-    .option('--until <date>', 'last day of data, YYYY-MM-DD (default: yesterday)')
+    .option('--until <date>', 'last day of data, YYYY-MM-DD (default: yesterday)', once('--until'))
     .action(
       action(async (o: { profile: string; seed: number; until?: string }) => {
         const profile = parseProfile(o.profile);

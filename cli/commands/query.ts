@@ -7,25 +7,23 @@ import { METRICS } from '../../warehouse/semantic/metrics';
 import { parseQuery } from '../../warehouse/semantic/parse';
 import { toCsv } from '../../warehouse/semantic/format';
 import { FULL_ACCESS, type Access } from '../../warehouse/semantic/types';
-import { action } from '../run';
+import { action, collect, once } from '../run';
 import { printTable } from '../table';
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export function registerQuery(program: Command, accessFor: (username: string) => Promise<Access>): void {
   program
     .command('query')
     .description('ask the warehouse: metrics by dimensions, filtered, for a period — the same answer as GET /api/query')
-    .option('--metric <names>', 'metric(s), comma-separated (see --list)')
-    .option('--by <dimensions>', 'dimension(s) to group by, comma-separated')
+    .option('--metric <names>', 'metric(s), comma-separated or repeated (see --list)', collect)
+    .option('--by <dimensions>', 'dimension(s) to group by, comma-separated or repeated', collect)
     .option('--filter <dim=values>', 'filter, e.g. state=08|09 (repeatable)', collect)
-    .option('--from <date>', 'first day (inclusive), YYYY-MM-DD')
-    .option('--to <date>', 'last day (inclusive), YYYY-MM-DD')
-    .option('--as <user>', "answer with this user's rights, exactly as the web app does (default: operator, unrestricted)")
-    .option('--format <format>', 'json, csv or table', 'json')
+    .option('--from <date>', 'first day (inclusive), YYYY-MM-DD', once('--from'))
+    .option('--to <date>', 'last day (inclusive), YYYY-MM-DD', once('--to'))
+    .option('--as <user>', "answer with this user's rights, exactly as the web app does (default: operator, unrestricted)", once('--as'))
+    .option('--format <format>', 'json, csv or table', once('--format'), 'json')
     .option('--list', 'list the metrics and dimensions')
     .action(
-      action(async (o: { metric?: string; by?: string; filter?: string[]; from?: string; to?: string; as?: string; format: string; list?: boolean }) => {
+      action(async (o: { metric?: string[]; by?: string[]; filter?: string[]; from?: string; to?: string; as?: string; format: string; list?: boolean }) => {
         if (o.list) {
           printTable(METRICS.map((m) => ({ metric: m.name, domain: m.domain, format: m.format, date: m.date, label: m.label.de })));
           process.stdout.write('\n');
@@ -33,7 +31,7 @@ export function registerQuery(program: Command, accessFor: (username: string) =>
           return;
         }
         if (!['json', 'csv', 'table'].includes(o.format)) throw new UserError(`--format must be json, csv or table, not "${o.format}".`, { exitCode: 2 });
-        if (!o.metric) throw new UserError('Name at least one metric with --metric (see --list).', { exitCode: 2 });
+        if (!o.metric?.length) throw new UserError('Name at least one metric with --metric (see --list).', { exitCode: 2 });
         const q = parseQuery({ metric: o.metric, by: o.by, filter: o.filter, from: o.from, to: o.to });
         const access = o.as ? await accessFor(o.as) : FULL_ACCESS;
         const { SnapshotReader } = await import('../../warehouse/snapshots');

@@ -2,10 +2,8 @@
 import type { Command } from 'commander';
 import { getConfig } from '../../platform/config';
 import { UserError } from '../../platform/errors';
-import { action } from '../run';
+import { action, collect, once } from '../run';
 import { printTable } from '../table';
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 interface ReportOptions {
   format?: string;
@@ -23,13 +21,13 @@ export function registerReport(program: Command): void {
     .command('report')
     .description('export one of the seven reports as CSV, XLSX, PDF or Parquet — the same file the web app gives')
     .argument('[id]', 'report id (see --list)')
-    .option('--format <format>', 'csv, csv-de (semicolon, decimal comma, for German Excel), xlsx, pdf or parquet')
-    .option('-o, --output <file>', 'where to write ("-" for standard output; default: fis-<report>-<data as of>.<ext> here)')
+    .option('--format <format>', 'csv, csv-de (semicolon, decimal comma, for German Excel), xlsx, pdf or parquet', once('--format'))
+    .option('-o, --output <file>', 'where to write ("-" for standard output; default: fis-<report>-<data as of>.<ext> here)', once('--output'))
     .option('--filter <dim=values>', "filter, e.g. state=09 or office=MUC|NUE (repeatable; the report's filters)", collect)
-    .option('--from <date>', 'first day (inclusive), YYYY-MM-DD (default: start of the year or twelve months back)')
-    .option('--to <date>', 'last day (inclusive), YYYY-MM-DD (default: the data as of)')
-    .option('--as <user>', "with this user's rights and disclosure control, exactly as the web app (default: operator, unrestricted)")
-    .option('--lang <lang>', 'de or en', 'de')
+    .option('--from <date>', 'first day (inclusive), YYYY-MM-DD (default: start of the year or twelve months back)', once('--from'))
+    .option('--to <date>', 'last day (inclusive), YYYY-MM-DD (default: the data as of)', once('--to'))
+    .option('--as <user>', "with this user's rights and disclosure control, exactly as the web app (default: operator, unrestricted)", once('--as'))
+    .option('--lang <lang>', 'de or en', once('--lang'), 'de')
     .option('--list', 'list the reports and their filters')
     .action(
       action(async (id: string | undefined, o: ReportOptions) => {

@@ -60,11 +60,12 @@ export async function exportPanel(ctx: ExportContext, slug: string, panelId: str
   const format = checkFileFormat(formatIn);
   const target = `dashboard:${slug}/${panelId}`;
   if (!canExportPanel(ctx.principal, slug, format)) await refuse(ctx, target, format, t(ctx.lang, 'noExportRight'));
-  const info = await ctx.reader.use(async (_duck, i) => i);
+  const snapshot = await ctx.reader.pin();
+  const info = snapshot.info();
   const f = parseFilters(params, def, info.dataAsOf);
-  const data = await panelData(ctx.reader, panel, f, ctx.principal, ctx.lang);
+  const data = await panelData(snapshot, panel, f, ctx.principal, ctx.lang);
   const title = `${DASHBOARDS.find((d) => d.id === slug)!.title[ctx.lang]} – ${panel.title[ctx.lang]}${panel.by.includes('geo') ? ` (${dimension(geoDimension(f))?.label[ctx.lang]})` : ''}`;
-  const table = panelTable(title, data, await filterSummary(ctx.reader, { from: f.from, to: f.to, values: f.values as Record<string, string[]> }, ctx.lang), { dataAsOf: info.dataAsOf, snapshot: info.id }, ctx.lang);
+  const table = panelTable(title, data, await filterSummary(snapshot, { from: f.from, to: f.to, values: f.values as Record<string, string[]> }, ctx.lang), { dataAsOf: info.dataAsOf, snapshot: info.id }, ctx.lang);
   const file = await render(ctx, table, `${slug}-${panelId}`, format);
   await recordExport(ctx, target, format, { filters: f.values, from: f.from, to: f.to, rows: file.rows });
   return file;

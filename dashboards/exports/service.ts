@@ -18,7 +18,7 @@ import { audit } from '../../roles/store';
 import { ANSWER_FORMATS, writeAnswer, type AnswerFormat } from '../../warehouse/export';
 import { parseQuery, type RawQuery } from '../../warehouse/semantic/parse';
 import { planQuery } from '../../warehouse/semantic/query';
-import type { SnapshotReader } from '../../warehouse/snapshots';
+import type { SnapshotSource } from '../../warehouse/snapshots';
 import { REPORTS } from '../catalog';
 import { t, type Lang } from '../i18n';
 import { buildReport, reportFilters, type ReportTable } from '../reports/build';
@@ -31,7 +31,7 @@ import { reportPdf } from './pdf';
 import { reportXlsx } from './xlsx';
 
 export interface ExportContext {
-  reader: SnapshotReader;
+  reader: SnapshotSource;
   db: AppDb;
   principal: Principal;
   lang: Lang;
@@ -118,9 +118,10 @@ export async function exportReport(ctx: ExportContext, id: string, formatIn: str
   const format = checkFileFormat(formatIn);
   if (!canExport(ctx.principal, id, format)) await refuse(ctx, `report:${id}`, format, t(ctx.lang, 'noExportRight'));
   const q = parseQuery({ filter: params.filter, from: params.from, to: params.to });
-  const info = await ctx.reader.use(async (_duck, i) => i);
-  const f = reportFilters(def, { from: q.from, to: q.to, values: q.filters }, info.dataAsOf);
-  const table = await buildReport(ctx.reader, def, f, ctx.principal.access, ctx.lang);
+  // every answer of the report from one snapshot, whatever a run publishes meanwhile
+  const snapshot = await ctx.reader.pin();
+  const f = reportFilters(def, { from: q.from, to: q.to, values: q.filters }, snapshot.info().dataAsOf);
+  const table = await buildReport(snapshot, def, f, ctx.principal.access, ctx.lang);
   const file = await render(ctx, table, id, format);
   await recordExport(ctx, `report:${id}`, format, { filters: f.values, from: f.from, to: f.to, rows: file.rows });
   return file;

@@ -6,7 +6,7 @@
  */
 import { isIsoDate } from '../../platform/dates';
 import { UserError } from '../../platform/errors';
-import type { SnapshotReader } from '../../warehouse/snapshots';
+import type { SnapshotSource } from '../../warehouse/snapshots';
 import { dimension } from '../../warehouse/semantic/dimensions';
 import { metric } from '../../warehouse/semantic/metrics';
 import { cachedLabels, runQuery } from '../../warehouse/semantic/query';
@@ -93,7 +93,7 @@ function index(r: QueryResult, dims: number): Map<string, Array<string | number 
   return m;
 }
 
-export async function buildReport(reader: SnapshotReader, def: ReportDef, f: ReportFilters, access: Access, lang: Lang): Promise<ReportTable> {
+export async function buildReport(reader: SnapshotSource, def: ReportDef, f: ReportFilters, access: Access, lang: Lang): Promise<ReportTable> {
   const groups = groupsOf(def.columns);
   const levels: Array<{ kind: ReportRow['kind']; by: string[] }> = [
     { kind: 'row', by: def.rows },
@@ -220,7 +220,7 @@ export async function buildReport(reader: SnapshotReader, def: ReportDef, f: Rep
 }
 
 /** "Zeitraum: 1. Jan. 2025 – 22. Nov. 2025; Land: Bayern" — the filters in words, for headers of pages and files. */
-export async function filterSummary(reader: SnapshotReader, f: ReportFilters, lang: Lang): Promise<string> {
+export async function filterSummary(reader: SnapshotSource, f: ReportFilters, lang: Lang): Promise<string> {
   const parts = [`${t(lang, 'period')}: ${formatDate(f.from, lang)} – ${formatDate(f.to, lang)}`];
   for (const [k, v] of Object.entries(f.values)) {
     if (!v.length) continue;

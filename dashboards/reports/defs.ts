@@ -1,5 +1,5 @@
 /**
- * The seven reports of DESIGN §5, declared: rows (dimensions), columns (metrics, optionally for one
+ * The seven reports of architecture §5, declared: rows (dimensions), columns (metrics, optionally for one
  * value of a pivot dimension, or shares of other columns), subtotals and totals. Every number comes
  * from the one query path — totals too, so rates in totals are exact and rights apply to them.
  */

@@ -19,7 +19,7 @@ import type { AppDb } from '../../roles/app-db';
 import { etlStatus, listRuns, readSchedulerState, type EtlStatus } from '../../warehouse/pipeline';
 import { METRICS } from '../../warehouse/semantic/metrics';
 import { cachedLabels, planQuery } from '../../warehouse/semantic/query';
-import type { SnapshotReader } from '../../warehouse/snapshots';
+import type { SnapshotSource } from '../../warehouse/snapshots';
 import { csvCell } from '../exports/csv';
 import { describeRights } from '../rights';
 import type { Lang } from '../i18n';
@@ -90,7 +90,7 @@ export interface RolePreview {
  * offices and states their data is limited to, and the statement of a sample question — computed
  * from the definition exactly as at login, without storing it and without running the question.
  */
-export async function previewRole(reader: SnapshotReader, input: unknown, scope: PreviewScope): Promise<RolePreview> {
+export async function previewRole(reader: SnapshotSource, input: unknown, scope: PreviewScope): Promise<RolePreview> {
   const def = validateRoleDefinition(input);
   const user = { username: scope.username ?? 'preview', offices: scope.offices ?? [], states: scope.states ?? [] };
   const ability = defineAbilityFor(user, [def]);

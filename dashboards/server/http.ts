@@ -11,6 +11,8 @@ import type { z } from 'zod';
 import type { ExportFile } from '../exports/doc';
 import { UserError, isUserError, oneLine } from '../../platform/errors';
 import { createLogger } from '../../platform/logger';
+import { clientAddressOf } from '../../platform/net';
+import { PEER_HEADER, peerHeaderTrusted } from '../../platform/peer';
 import { principalFor, type Principal } from '../../roles/access';
 import { CSRF_HEADER, DEFAULT_AUTH, SESSION_COOKIE, csrfValid, sessionFromToken, type AuthSettings, type Session } from '../../roles/auth';
 import { appDb, services } from './services';
@@ -83,8 +85,15 @@ export function secureCookies(req: NextRequest): boolean {
   return req.nextUrl.protocol === 'https:' || req.headers.get('x-forwarded-proto') === 'https';
 }
 
+/**
+ * The client of a request, for rate limits and the audit log: the TCP peer as our web server saw
+ * it, or — only when that peer is a trusted proxy — the right-most untrusted X-Forwarded-For
+ * entry. Without our server (a bare `next start`) the peer is unknown and all callers share one
+ * limit: never an address the client wrote.
+ */
 export function clientAddress(req: NextRequest): string {
-  return (req.headers.get('x-forwarded-for')?.split(',')[0] ?? req.headers.get('x-real-ip') ?? 'local').trim().slice(0, 64);
+  const peer = peerHeaderTrusted() ? (req.headers.get(PEER_HEADER) ?? undefined) : undefined;
+  return clientAddressOf(peer, req.headers.get('x-forwarded-for'), services().config.trustedProxies);
 }
 
 /**

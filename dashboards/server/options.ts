@@ -4,7 +4,7 @@
  */
 import 'server-only';
 import type { Principal } from '../../roles/access';
-import type { SnapshotReader } from '../../warehouse/snapshots';
+import type { SnapshotSource } from '../../warehouse/snapshots';
 import { dimension } from '../../warehouse/semantic/dimensions';
 import { metric } from '../../warehouse/semantic/metrics';
 import { runQuery } from '../../warehouse/semantic/query';
@@ -16,7 +16,7 @@ import { labels, type Filters } from './panels';
 
 const cache = new Map<string, Array<{ code: string; n: number }>>();
 
-async function present(reader: SnapshotReader, principal: Principal, m: string, dim: string, filters: Record<string, string[]>) {
+async function present(reader: SnapshotSource, principal: Principal, m: string, dim: string, filters: Record<string, string[]>) {
   const key = `${reader.info()?.id}|${principal.user.username}|${m}|${dim}|${JSON.stringify(filters)}`;
   let v = cache.get(key);
   if (!v) {
@@ -39,7 +39,7 @@ export const dashboardSource = (def: DashboardDef): FilterSource => ({ filters: 
 /** A metric of the page that has the dimension (for finding the values that occur). */
 const metricFor = (src: FilterSource, dim: string) => src.metrics.find((m) => dim in (metric(m)?.dimensions ?? {}) && metric(m)!.measure.kind !== 'pending');
 
-export async function filterOptions(reader: SnapshotReader, principal: Principal, src: FilterSource, f: Pick<Filters, 'values'>, lang: Lang): Promise<Record<string, Category[]>> {
+export async function filterOptions(reader: SnapshotSource, principal: Principal, src: FilterSource, f: Pick<Filters, 'values'>, lang: Lang): Promise<Record<string, Category[]>> {
   const out: Record<string, Category[]> = {};
   for (const key of src.filters) {
     const m = metricFor(src, key);
@@ -55,7 +55,7 @@ export async function filterOptions(reader: SnapshotReader, principal: Principal
   return out;
 }
 
-export async function yearsWithData(reader: SnapshotReader, principal: Principal, src: FilterSource): Promise<number[]> {
+export async function yearsWithData(reader: SnapshotSource, principal: Principal, src: FilterSource): Promise<number[]> {
   const m = src.metrics.find((x) => metric(x)?.measure.kind !== 'pending' && principal.access.domains[metric(x)!.domain]);
   if (!m) return [];
   return (await present(reader, principal, m, 'year', {})).map((r) => Number(r.code)).filter((y) => y >= 2015);
@@ -64,7 +64,7 @@ export async function yearsWithData(reader: SnapshotReader, principal: Principal
 export const filterLabel = (key: FilterKey, lang: Lang) => dimension(key)?.label[lang] ?? key;
 
 /** Everything the filter bar of a page needs: period bounds, the years with data, choices, drill path. */
-export async function filterBarProps(reader: SnapshotReader, principal: Principal, src: FilterSource, f: Pick<Filters, 'values' | 'from' | 'to'>, lang: Lang) {
+export async function filterBarProps(reader: SnapshotSource, principal: Principal, src: FilterSource, f: Pick<Filters, 'values' | 'from' | 'to'>, lang: Lang) {
   const [options, years] = await Promise.all([filterOptions(reader, principal, src, f, lang), yearsWithData(reader, principal, src)]);
   const allLabel = (k: string) => (k === 'state' ? t(lang, 'allStates') : k === 'office' ? t(lang, 'allOffices') : k === 'nationality' ? t(lang, 'allNationalities') : t(lang, 'all'));
   const named = async (k: 'state' | 'office') => {

@@ -7,7 +7,7 @@ import 'server-only';
 import { isUserError, oneLine } from '../../platform/errors';
 import { createLogger } from '../../platform/logger';
 import type { Principal } from '../../roles/access';
-import type { SnapshotReader } from '../../warehouse/snapshots';
+import type { SnapshotSource } from '../../warehouse/snapshots';
 import { dimension, isTime } from '../../warehouse/semantic/dimensions';
 import { metric } from '../../warehouse/semantic/metrics';
 import { cachedLabels, runQuery } from '../../warehouse/semantic/query';
@@ -72,7 +72,7 @@ export function ignoredFilters(p: PanelDef, f: Filters): string[] {
     .map(([k]) => k);
 }
 
-async function categoriesOf(reader: SnapshotReader, dim: string, codes: Array<string | number>, lang: Lang): Promise<Category[]> {
+async function categoriesOf(reader: SnapshotSource, dim: string, codes: Array<string | number>, lang: Lang): Promise<Category[]> {
   if (isTime(dim)) return codes.map((c) => ({ code: String(c), label: timeLabel(c, dim, lang) }));
   const l = await labels(reader, dim, lang);
   return codes.map((c) => ({ code: String(c), label: l[String(c)] ?? String(c) }));
@@ -92,7 +92,7 @@ function monthsBetween(from: string, to: string): string[] {
 
 const metricLabel = (m: string, lang: Lang) => metric(m)!.label[lang];
 
-async function chartFor(reader: SnapshotReader, p: PanelDef, f: Filters, principal: Principal, lang: Lang): Promise<{ chart: ChartSpec; suppressed: number }> {
+async function chartFor(reader: SnapshotSource, p: PanelDef, f: Filters, principal: Principal, lang: Lang): Promise<{ chart: ChartSpec; suppressed: number }> {
   const run = (q: MetricQuery) => runQuery(reader, q, principal.access);
   const by = p.by.map((d) => (d === 'geo' ? geoDimension(f) : d));
   const first = metric(p.metrics[0]!)!;
@@ -188,7 +188,7 @@ async function chartFor(reader: SnapshotReader, p: PanelDef, f: Filters, princip
   };
 }
 
-async function kpis(reader: SnapshotReader, p: PanelDef, f: Filters, principal: Principal, lang: Lang): Promise<{ tiles: KpiTile[]; suppressed: number }> {
+async function kpis(reader: SnapshotSource, p: PanelDef, f: Filters, principal: Principal, lang: Lang): Promise<{ tiles: KpiTile[]; suppressed: number }> {
   const allowed = p.metrics.filter((m) => {
     const d = metric(m)!;
     return principal.access.domains[d.domain] !== undefined && (!principal.access.metricAllowed || principal.access.metricAllowed(m));
@@ -221,7 +221,7 @@ async function kpis(reader: SnapshotReader, p: PanelDef, f: Filters, principal: 
   return { tiles, suppressed };
 }
 
-export async function panelData(reader: SnapshotReader, p: PanelDef, f: Filters, principal: Principal, lang: Lang): Promise<PanelData> {
+export async function panelData(reader: SnapshotSource, p: PanelDef, f: Filters, principal: Principal, lang: Lang): Promise<PanelData> {
   try {
     if (p.kind === 'kpis') return { status: 'ok', kind: 'kpis', ...(await kpis(reader, p, f, principal, lang)) };
     const { chart, suppressed } = await chartFor(reader, p, f, principal, lang);

@@ -19,5 +19,4 @@ export async function sendJson<T = unknown>(method: 'POST' | 'PUT' | 'PATCH' | '
 /** POSTs JSON; resolves to the server's error sentence, or undefined when it succeeded. */
 export const postJson = async (url: string, body: unknown, fallbackError: string): Promise<string | undefined> => (await sendJson('POST', url, body, fallbackError)).error;
 
-/** Where to go after a form: only paths of this app. */
-export const safeNext = (next: string) => (next.startsWith('/') && !next.startsWith('//') ? next : '/');
+export { safeNext } from '../safe-next';

@@ -3,13 +3,14 @@
  * page is usable while the slower panels load.
  */
 import { Suspense } from 'react';
+import { isUserError } from '../../platform/errors';
 import type { Principal } from '../../roles/access';
 import type { DashboardDef } from '../defs';
 import { DASHBOARDS } from '../catalog';
 import type { Lang } from '../i18n';
 import { dashboardSource, filterBarProps, filterLabel } from '../server/options';
 import { ignoredFilters, panelData, parseFilters, type Filters } from '../server/panels';
-import { services } from '../server/services';
+import { requestSnapshot } from '../server/snapshot';
 import { FILE_FORMATS } from '../exports/doc';
 import { canExportPanel } from '../rights';
 import { FilterBar } from './filter-bar';
@@ -25,19 +26,33 @@ function panelExportBase(slug: string, panel: string, f: Filters): string {
 async function PanelLoader({ def, index, filters, principal, lang }: { def: DashboardDef; index: number; filters: Filters; principal: Principal; lang: Lang }) {
   const p = def.panels[index]!;
   const formats = FILE_FORMATS.filter((x) => canExportPanel(principal, def.slug, x));
-  const data = await panelData(services().reader, p, filters, principal, lang);
+  const data = await panelData(await requestSnapshot(), p, filters, principal, lang);
   const ignored = await Promise.all(ignoredFilters(p, filters).map(async (k) => filterLabel(k as never, lang)));
   return (
     <PanelFrame id={p.id} title={p.title[lang]} data={data} lang={lang} span={p.span ?? 1} ignored={ignored} note={p.note?.[lang]} suppressBelow={principal.access.suppressBelow} filterKey={JSON.stringify(filters)} exportBase={panelExportBase(def.slug, p.id, filters)} exportFormats={formats} />
   );
 }
 
+/** No snapshot yet (before the first ETL run): one sentence instead of panels. */
+export function NoData({ title, message }: { title: string; message: string }) {
+  return (
+    <>
+      <h1>{title}</h1>
+      <p className="form-error" role="alert">
+        {message}
+      </p>
+    </>
+  );
+}
+
 export async function DashboardView({ def, searchParams, principal, lang }: { def: DashboardDef; searchParams: Record<string, string | string[] | undefined>; principal: Principal; lang: Lang }) {
-  const reader = services().reader;
-  const info = reader.info();
-  const filters = parseFilters(searchParams, def, info?.dataAsOf ?? null);
-  const bar = await filterBarProps(reader, principal, dashboardSource(def), filters, lang);
   const title = DASHBOARDS.find((d) => d.id === def.slug)!.title[lang];
+  const pinned = await requestSnapshot().catch((e: unknown) => (isUserError(e) ? e : Promise.reject(e)));
+  if (isUserError(pinned)) return <NoData title={title} message={pinned.message} />;
+  const reader = pinned;
+  const info = reader.info();
+  const filters = parseFilters(searchParams, def, info.dataAsOf);
+  const bar = await filterBarProps(reader, principal, dashboardSource(def), filters, lang);
   const key = JSON.stringify(filters);
   return (
     <>

@@ -13,7 +13,8 @@ import { buildReport, reportFilters, type ReportFilters } from '../reports/build
 import type { ReportDef } from '../reports/defs';
 import { canExport } from '../rights';
 import { filterBarProps } from '../server/options';
-import { services } from '../server/services';
+import { requestSnapshot } from '../server/snapshot';
+import { NoData } from './dashboard-view';
 import { Chart } from './chart';
 import { ExportMenu } from './export-menu';
 import { FilterBar } from './filter-bar';
@@ -48,8 +49,10 @@ export function reportExportBase(id: string, f: ReportFilters): string {
 }
 
 export async function ReportView({ def, searchParams, principal, lang }: { def: ReportDef; searchParams: Params; principal: Principal; lang: Lang }) {
-  const reader = services().reader;
-  const info = reader.info() ?? (await reader.use(async (_d, i) => i));
+  const pinned = await requestSnapshot().catch((e: unknown) => (isUserError(e) ? e : Promise.reject(e)));
+  if (isUserError(pinned)) return <NoData title={REPORTS.find((r) => r.id === def.id)!.title[lang]} message={pinned.message} />;
+  const reader = pinned;
+  const info = reader.info();
   const f = urlFilters(def, searchParams, info.dataAsOf);
   const src = { filters: def.filters, metrics: def.columns.flatMap((c) => (c.metric ? [c.metric] : [])) };
   const title = REPORTS.find((r) => r.id === def.id)!.title[lang];

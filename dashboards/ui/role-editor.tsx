@@ -9,7 +9,7 @@ import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import { conditionTerms, FIELD_LABELS, OPERATOR_LABELS, PLACEHOLDER_LABELS, actionLabel, subjectLabel } from '../../roles/describe';
 import type { RoleDefinition, RoleRule } from '../../roles/permissions';
-import { OPERATORS, PLACEHOLDERS, SUBJECTS } from '../../roles/vocabulary';
+import { OPERATORS, PLACEHOLDERS, SUBJECTS, isPlaceholder, subjectSpec } from '../../roles/vocabulary';
 import type { Lang } from '../i18n';
 import { ta } from '../i18n-admin';
 import { sendJson } from './api';
@@ -46,7 +46,7 @@ function toRows(rules: readonly RoleRule[]): Rule[] {
 
 function parseValue(op: string, text: string): unknown {
   const v = text.trim();
-  if (v in PLACEHOLDERS) return v;
+  if (isPlaceholder(v)) return v;
   if (op === '$in' || op === '$nin') return v.split(',').map((x) => x.trim()).filter(Boolean);
   return v;
 }
@@ -215,7 +215,7 @@ export function RoleEditor({ lang, initial, version }: { lang: Lang; initial: Ro
       <fieldset className="panel rules">
         <legend>{ta(lang, 'rules')}</legend>
         {rules.map((r, n) => {
-          const spec = SUBJECTS[r.subject];
+          const spec = subjectSpec(r.subject);
           const conditional = !!spec && spec.fields.length > 0 && !spec.unconditional?.includes(r.action);
           return (
             <div className="rule" data-testid="rule" key={r.key} role="group" aria-label={`${ta(lang, 'rule')} ${n + 1}`}>
@@ -223,7 +223,7 @@ export function RoleEditor({ lang, initial, version }: { lang: Lang; initial: Ro
                 name="subject"
                 aria-label={`${ta(lang, 'rule')} ${n + 1}: ${ta(lang, 'subject')}`}
                 value={r.subject}
-                onChange={(e) => change(r.key, (x) => ({ ...x, subject: e.target.value, action: SUBJECTS[e.target.value]?.actions[0] ?? '', conditions: [] }))}
+                onChange={(e) => change(r.key, (x) => ({ ...x, subject: e.target.value, action: subjectSpec(e.target.value)?.actions[0] ?? '', conditions: [] }))}
               >
                 {Object.keys(SUBJECTS).map((s) => (
                   <option key={s} value={s}>

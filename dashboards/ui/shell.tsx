@@ -5,12 +5,13 @@ import type { Principal } from '../../roles/access';
 import { DASHBOARDS, REPORTS } from '../catalog';
 import { formatDate, t, type Lang } from '../i18n';
 import { canViewDashboard, canViewReport, describeRights } from '../rights';
-import { services } from '../server/services';
+import { requestSnapshot } from '../server/snapshot';
 import { NavLink } from './nav-link';
 import { UserMenu } from './user-menu';
 
-export function Shell({ principal, lang, children }: { principal: Principal; lang: Lang; children: ReactNode }) {
-  const info = services().reader.info();
+export async function Shell({ principal, lang, children }: { principal: Principal; lang: Lang; children: ReactNode }) {
+  // the snapshot this page's figures come from (none yet: the pointer tells nothing to show)
+  const info = await requestSnapshot().then((s) => s.info(), () => undefined);
   const rights = describeRights(principal);
   const dashboards = DASHBOARDS.filter((d) => canViewDashboard(principal, d.id));
   const reports = REPORTS.filter((r) => canViewReport(principal, r.id));

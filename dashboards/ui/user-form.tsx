@@ -25,7 +25,7 @@ function OneTimePassword({ lang, password }: { lang: Lang; password: string }) {
   );
 }
 
-export function UserForm({ lang, user, roles, states }: { lang: Lang; user?: PublicUser; roles: Array<{ name: string; label: string }>; states: Array<{ code: string; label: string }> }) {
+export function UserForm({ lang, user, roles, states, self = false }: { lang: Lang; user?: PublicUser; roles: Array<{ name: string; label: string }>; states: Array<{ code: string; label: string }>; self?: boolean }) {
   const router = useRouter();
   const id = useId();
   const [error, setError] = useState('');
@@ -45,8 +45,10 @@ export function UserForm({ lang, user, roles, states }: { lang: Lang; user?: Pub
     setBusy(true);
     setError('');
     setSaved(false);
+    // one's own roles, scope and active flag are another admin's to change (the server refuses too)
+    const change = self ? { display_name: fields.display_name } : { ...fields, active: f.get('active') === 'on' };
     const r = user
-      ? await sendJson('PATCH', `/api/admin/users/${encodeURIComponent(user.username)}`, { change: { ...fields, active: f.get('active') === 'on' }, version: user.version }, ta(lang, 'errorTitle'))
+      ? await sendJson('PATCH', `/api/admin/users/${encodeURIComponent(user.username)}`, { change, version: user.version }, ta(lang, 'errorTitle'))
       : await sendJson<{ password: string }>('POST', '/api/admin/users', { username: String(f.get('username') ?? '').trim(), ...fields }, ta(lang, 'errorTitle'));
     setBusy(false);
     if (r.error) return setError(r.error);
@@ -66,6 +68,7 @@ export function UserForm({ lang, user, roles, states }: { lang: Lang; user?: Pub
 
   return (
     <form className="user-form" onSubmit={submit} aria-describedby={error ? `${id}-error` : undefined}>
+      {self ? <p className="hint" id={`${id}-self`}>{ta(lang, 'ownAccessLocked')}</p> : null}
       <div className="filters">
         <div className="filter">
           <label htmlFor={`${id}-username`}>{ta(lang, 'username')}</label>
@@ -77,15 +80,15 @@ export function UserForm({ lang, user, roles, states }: { lang: Lang; user?: Pub
         </div>
         <div className="filter">
           <label htmlFor={`${id}-offices`}>{ta(lang, 'colOffices')}</label>
-          <input id={`${id}-offices`} name="offices" defaultValue={user?.offices.join(', ') ?? ''} placeholder="MUC, BER" />
+          <input id={`${id}-offices`} name="offices" defaultValue={user?.offices.join(', ') ?? ''} placeholder="MUC, BER" disabled={self} />
         </div>
         {user ? (
           <label className="inline">
-            <input type="checkbox" name="active" defaultChecked={user.active} /> {ta(lang, 'colActive')}
+            <input type="checkbox" name="active" defaultChecked={user.active} disabled={self} /> {ta(lang, 'colActive')}
           </label>
         ) : null}
       </div>
-      <fieldset className="panel">
+      <fieldset className="panel" disabled={self} aria-describedby={self ? `${id}-self` : undefined}>
         <legend>{ta(lang, 'colRoles')}</legend>
         <div className="choices">
           {roles.map((r) => (
@@ -95,7 +98,7 @@ export function UserForm({ lang, user, roles, states }: { lang: Lang; user?: Pub
           ))}
         </div>
       </fieldset>
-      <fieldset className="panel">
+      <fieldset className="panel" disabled={self} aria-describedby={self ? `${id}-self` : undefined}>
         <legend>{ta(lang, 'colStates')}</legend>
         <div className="choices">
           {states.map((s) => (

@@ -41,7 +41,7 @@ export const references = (column: string, to: string, toColumn = column, where?
 export const inCodeList = (column: string, codelist: string): DataTest => ({ kind: 'accepted_values', column, codelist });
 export const expression = (expr: string, description: string, severity: Severity = 'error'): DataTest => ({ kind: 'expression', expression: expr, description, severity });
 
-/** Age group from a birth year at a date (DESIGN §4: 0-17, 18-25, 26-39, 40+, unknown). */
+/** Age group from a birth year at a date (architecture §4: 0-17, 18-25, 26-39, 40+, unknown). */
 export const ageGroup = (birthYear: string, at: string) =>
   `CASE WHEN ${birthYear} IS NULL THEN 'unknown' WHEN year(${at}) - ${birthYear} < 18 THEN '0-17' WHEN year(${at}) - ${birthYear} <= 25 THEN '18-25' WHEN year(${at}) - ${birthYear} <= 39 THEN '26-39' ELSE '40+' END`;
 

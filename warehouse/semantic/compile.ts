@@ -190,7 +190,7 @@ const PERIOD_TRUNC: Record<TimeDimension, string> = { day: 'day', month: 'month'
 const PERIOD_STEP: Record<TimeDimension, string> = { day: '1 day', month: '1 month', quarter: '3 months', year: '1 year' };
 
 /**
- * Pending (DESIGN §4): received on or before the reference day, not deleted, no live decision on
+ * Pending (architecture §4): received on or before the reference day, not deleted, no live decision on
  * or before it. With a time dimension, the reference day is the end of each period (the last one
  * cut at --to); without, it is --to. Stage and age of a case are taken on the reference day.
  */

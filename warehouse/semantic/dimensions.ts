@@ -1,8 +1,13 @@
 /**
- * Dimensions, defined once (DESIGN §4 names, plus additions). Values are codes; labels come from
+ * Dimensions, defined once (architecture §4 names, plus additions). Values are codes; labels come from
  * the code lists and dimension tables of the snapshot. Time dimensions derive from each metric's
  * own date.
  */
+import { PENDING_AGE_BUCKETS } from '../models/buckets';
+
+// the buckets are defined with the models that store them (processing_time); the dimensions use them too
+export { PENDING_AGE_BUCKETS, monthsBucketSql } from '../models/buckets';
+
 export type Lang = 'de' | 'en';
 export type Label = Record<Lang, string>;
 
@@ -25,20 +30,6 @@ const time = (name: string, grain: 'day' | 'month' | 'quarter' | 'year', de: str
 const code = (name: string, de: string, en: string, codeDimension = name): DimensionDef => ({
   name, label: { de, en }, description: { de: `${de} (Codeliste)`, en: `${en} (code list)` }, values: { source: 'code', codeDimension },
 });
-
-export const PENDING_AGE_BUCKETS = [
-  { code: '0-3', fromMonths: 0, toMonths: 3, label: { de: 'bis 3 Monate', en: 'up to 3 months' } },
-  { code: '3-6', fromMonths: 3, toMonths: 6, label: { de: '3 bis 6 Monate', en: '3 to 6 months' } },
-  { code: '6-12', fromMonths: 6, toMonths: 12, label: { de: '6 bis 12 Monate', en: '6 to 12 months' } },
-  { code: '12-24', fromMonths: 12, toMonths: 24, label: { de: '12 bis 24 Monate', en: '12 to 24 months' } },
-  { code: '24+', fromMonths: 24, toMonths: Infinity, label: { de: 'über 24 Monate', en: 'over 24 months' } },
-] as const;
-
-/** SQL giving the bucket code of a duration in days (pending_age, processing_time). */
-export function monthsBucketSql(days: string): string {
-  const limits = PENDING_AGE_BUCKETS.filter((b) => b.toMonths !== Infinity).map((b) => `WHEN ${days} < ${Math.round(b.toMonths * 30.4375)} THEN '${b.code}'`);
-  return `CASE WHEN ${days} IS NULL THEN NULL ${limits.join(' ')} ELSE '24+' END`;
-}
 
 export const DIMENSIONS: readonly DimensionDef[] = [
   time('day', 'day', 'Tag', 'Day', 'YYYY-MM-DD'),

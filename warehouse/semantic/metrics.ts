@@ -18,7 +18,7 @@ export type Measure =
   | { kind: 'avg' | 'median'; expr: string; divisor: number; where?: string }
   /** numerator ÷ denominator × 100, both metrics of the same fact and date; n = denominator */
   | { kind: 'ratio'; numerator: string; denominator: string }
-  /** the stock of applications pending at the end of the period (DESIGN §4) */
+  /** the stock of applications pending at the end of the period (architecture §4) */
   | { kind: 'pending' };
 
 export interface MetricDef {

@@ -7,12 +7,12 @@
 import { isIsoDate } from '../../platform/dates';
 import { UserError } from '../../platform/errors';
 import type { Duck } from '../duckdb';
-import type { SnapshotInfo, SnapshotReader } from '../snapshots';
+import type { SnapshotInfo, SnapshotSource } from '../snapshots';
 import { DIMENSIONS, TIME_PATTERN, dimension, isTime, type Lang } from './dimensions';
 import { compileAnswer, planAggregates, planPending, type DataEnd, type GroupPlan } from './compile';
 import { ROLLUPS } from './rollups';
 import { metric, type Domain, type MetricDef } from './metrics';
-import type { Access, MetricQuery, QueryResult, RowCondition } from './types';
+import { CONDITION_FIELDS, type Access, type MetricQuery, type QueryResult, type RowCondition } from './types';
 
 export const LIMITS = { metrics: 20, by: 4, filterValues: 500, rows: 100_000 };
 
@@ -110,11 +110,39 @@ function dataEndOf(duck: Duck, snapshot: string): Promise<DataEnd> {
   return p;
 }
 
+/**
+ * A negated part of a row condition (from a `cannot` rule) that names a field the metric lacks:
+ * compiled, its leaf would be FALSE and the NOT around it TRUE — the rule would silently admit
+ * every row. Such a metric is refused instead; this finds the first such rule.
+ */
+function unappliableNegation(c: RowCondition, m: MetricDef, negated = false, rule?: string): string | undefined {
+  switch (c.op) {
+    case 'true':
+    case 'false':
+      return undefined;
+    case 'and':
+    case 'or':
+      for (const x of c.conditions) {
+        const hit = unappliableNegation(x, m, negated, rule);
+        if (hit) return hit;
+      }
+      return undefined;
+    case 'not':
+      return unappliableNegation(c.condition, m, !negated, c.rule ?? rule);
+    default: {
+      const dim = CONDITION_FIELDS[c.field];
+      return negated && (!dim || !(dim in m.dimensions)) ? (rule ?? `a rule on ${c.field}`) : undefined;
+    }
+  }
+}
+
 /** The row condition for a metric, or a 403 when the user may not see its domain. */
 function restrictionFor(access: Access, m: MetricDef): RowCondition {
   if (access.metricAllowed && !access.metricAllowed(m.name)) throw new ForbiddenError(`You may not use the metric "${m.name}".`);
   const c = access.domains[m.domain];
   if (!c) throw new ForbiddenError(`You may not see ${DOMAIN_LABEL[m.domain]} (metric "${m.name}").`);
+  const rule = unappliableNegation(c, m);
+  if (rule) throw new ForbiddenError(`Your rights contain the rule "${rule}", which cannot be applied to the metric "${m.name}" (it has no such field); the metric is refused.`);
   return c;
 }
 
@@ -158,7 +186,7 @@ export async function planQuery(duck: Duck, info: SnapshotInfo, q: MetricQuery, 
   return { defs, sql: c.sql, parameters: c.parameters, columns: [...q.by, ...q.metrics] };
 }
 
-export async function runQuery(reader: SnapshotReader, q: MetricQuery, access: Access, opts: QueryOptions = {}): Promise<QueryResult> {
+export async function runQuery(reader: SnapshotSource, q: MetricQuery, access: Access, opts: QueryOptions = {}): Promise<QueryResult> {
   const maxRows = opts.maxRows ?? LIMITS.rows;
   return reader.use(async (duck, info) => {
     const plan = await planQuery(duck, info, q, access, { ...opts, limit: maxRows + 1 });
@@ -193,7 +221,7 @@ export async function runQuery(reader: SnapshotReader, q: MetricQuery, access: A
 
 /** dimensionLabels, cached per snapshot (labels change only with a new snapshot). */
 const labelCache = new Map<string, Record<string, string>>();
-export async function cachedLabels(reader: SnapshotReader, dim: string, lang: Lang): Promise<Record<string, string>> {
+export async function cachedLabels(reader: SnapshotSource, dim: string, lang: Lang): Promise<Record<string, string>> {
   const key = `${reader.info()?.id}:${dim}:${lang}`;
   let l = labelCache.get(key);
   if (!l) {
@@ -205,7 +233,7 @@ export async function cachedLabels(reader: SnapshotReader, dim: string, lang: La
 }
 
 /** Code → label for the values of a dimension in the current snapshot (for the UI, never for answers). */
-export async function dimensionLabels(reader: SnapshotReader, dim: string, lang: Lang): Promise<Record<string, string>> {
+export async function dimensionLabels(reader: SnapshotSource, dim: string, lang: Lang): Promise<Record<string, string>> {
   const def = dimension(dim);
   if (!def) throw new UserError(`Unknown dimension "${clip(dim)}".`);
   const v = def.values;

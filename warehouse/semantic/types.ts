@@ -19,7 +19,8 @@ export type RowCondition =
   | { op: 'true' }
   | { op: 'false' }
   | { op: 'and' | 'or'; conditions: RowCondition[] }
-  | { op: 'not'; condition: RowCondition }
+  /** `rule`: the role rule the negation comes from (a `cannot` rule), for a sentence that names it */
+  | { op: 'not'; condition: RowCondition; rule?: string }
   | { op: 'eq' | 'ne' | 'lt' | 'lte' | 'gt' | 'gte'; field: string; value: string | number }
   | { op: 'in' | 'nin'; field: string; value: Array<string | number> };
 

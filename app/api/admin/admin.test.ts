@@ -219,6 +219,43 @@ describe('users through the API', () => {
   });
 });
 
+describe('separation of duties', () => {
+  it('lets no administrator give themselves case data: not through their own user, not through their own role', async () => {
+    const a = await login('admin');
+    const patch = (await import('./users/[username]/route')).PATCH;
+    const self = (change: Record<string, unknown>, version: number) =>
+      patch(req('/api/admin/users/admin', { method: 'PATCH', body: { change, version }, cookie: a.cookie, csrf: a.csrf }), { params: Promise.resolve({ username: 'admin' }) });
+    const me = async () => (await (await import('../../../roles/store')).getUser(await appDb(), 'admin'))!;
+    for (const change of [{ roles: ['administrator', 'leadership'] }, { states: ['09'] }, { offices: ['MUC'] }, { active: false }]) {
+      const r = await self(change, (await me()).version);
+      expect(r.status, JSON.stringify(change)).toBe(403);
+      expect(((await r.json()) as { error: string }).error).toBe('You cannot change your own roles, scope or active flag; another administrator can.');
+    }
+    expect((await me()).roles).toEqual(['administrator']);
+    // the display name is one's own to change
+    expect((await self({ display_name: 'Adam Admin' }, (await me()).version)).status).toBe(200);
+    // nor through the role they hold
+    const roleRoute = await import('./roles/[name]/route');
+    const current = (await (await roleRoute.GET(req('/api/admin/roles/administrator', { cookie: a.cookie }), { params: Promise.resolve({ name: 'administrator' }) })).json()) as { role: { version: number; rules: unknown[]; label_de: string; label_en: string; description: string } };
+    const { label_de, label_en, description } = current.role;
+    const widened = { name: 'administrator', label_de, label_en, description, rules: [...current.role.rules, { action: 'read', subject: 'AsylumData' }] };
+    const put = await roleRoute.PUT(req('/api/admin/roles/administrator', { method: 'PUT', body: { definition: widened, version: current.role.version }, cookie: a.cookie, csrf: a.csrf }), { params: Promise.resolve({ name: 'administrator' }) });
+    expect(put.status).toBe(403);
+    expect(((await put.json()) as { error: string }).error).toMatch(/You hold the role "administrator" yourself/);
+    const query = (await import('../query/route')).GET;
+    expect((await query(req('/api/query?metric=applications', { cookie: (await login('admin')).cookie }))).status).toBe(403);
+  });
+
+  it('lets another administrator do it, and the operator on the command line', async () => {
+    const { updateUser, createUser } = await import('../../../roles/users');
+    const db = await appDb();
+    await createUser(db, { username: 'admin-two', display_name: 'Zweite Administratorin', roles: ['administrator'] }, 'cli:root');
+    const u = await updateUser(db, 'analyst', { states: ['01'] }, 'admin-two');
+    expect(u.states).toEqual(['01']);
+    expect((await updateUser(db, 'admin-two', { active: false }, 'cli:root')).active).toBe(false);
+  });
+});
+
 describe('the pipeline monitor', () => {
   const status = async (a: Login) => (await (await (await import('./pipeline/route')).GET(req('/api/admin/pipeline', { cookie: a.cookie }))).json()) as EtlStatus;
 

@@ -1,4 +1,4 @@
-import { monthsBucketSql } from '../../semantic/dimensions';
+import { monthsBucketSql } from '../buckets';
 import { ageGroup, defineModel, expression, inCodeList, notNull, references, unique } from '../model';
 
 export default defineModel({

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { publicUser, requireAdmin } from '../../../../dashboards/server/admin';
 import { json, jsonBody, route } from '../../../../dashboards/server/http';
-import { appDb } from '../../../../dashboards/server/services';
+import { appDb, services } from '../../../../dashboards/server/services';
 import { listUsers } from '../../../../roles/store';
 import { createUser } from '../../../../roles/users';
 
@@ -16,6 +16,6 @@ export const GET = route(async ({ principal }) => {
 export const POST = route(async ({ req, principal }) => {
   requireAdmin(principal!, 'users');
   const input = await jsonBody(req, z.record(z.string(), z.unknown()), '{"username", "display_name", "roles", "offices", "states"}');
-  const r = await createUser(await appDb(), input, principal!.user.username);
+  const r = await createUser(await appDb(), input, principal!.user.username, { otpHours: services().config.session.otpHours });
   return json({ user: publicUser(r.user), password: r.password }, 201);
 });

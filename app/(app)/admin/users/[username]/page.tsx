@@ -18,7 +18,7 @@ export default async function UserPage({ params }: { params: Promise<{ username:
   return (
     <>
       <h1>{ta(lang, 'userEdit', { name: username })}</h1>
-      <UserForm key={user.version} lang={lang} user={publicUser(user)} {...await userFormChoices(lang)} />
+      <UserForm key={user.version} lang={lang} user={publicUser(user)} self={user.username === principal.user.username} {...await userFormChoices(lang)} />
     </>
   );
 }

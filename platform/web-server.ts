@@ -1,0 +1,50 @@
+/**
+ * The web server of FIS: Next.js as a request handler inside a plain Node HTTP server of our own.
+ * Next's route handlers cannot see the TCP peer, and a client address taken from a header the
+ * client writes is worthless for rate limits and the audit log. This server removes any incoming
+ * `x-fis-peer` header and sets it to the socket's address, so the app can trust it (and believe
+ * X-Forwarded-For only from FIS_TRUSTED_PROXIES, platform/net.ts). `npm run demo`, `npm start`
+ * and the browser tests all start the app this way.
+ */
+import { createServer, type Server } from 'node:http';
+import next from 'next';
+import { stampPeer, trustPeerHeader } from './peer';
+
+export interface WebServer {
+  server: Server;
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startWebServer(opts: { dir: string; port: number; host: string; dev?: boolean }): Promise<WebServer> {
+  trustPeerHeader();
+  const app = next({ dev: opts.dev ?? false, dir: opts.dir, hostname: opts.host, port: opts.port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = createServer((req, res) => {
+    stampPeer(req);
+    handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+      res.end('An internal error occurred.');
+    });
+  });
+  // long exports stream for minutes; idle keep-alive connections are closed after a while
+  server.requestTimeout = 0;
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, () => resolve());
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  return {
+    server,
+    url: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+        void app.close?.();
+      }),
+  };
+}
