@@ -3,7 +3,11 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   resolve: {
-    alias: { 'server-only': fileURLToPath(new URL('./test/stubs/server-only.ts', import.meta.url)) },
+    alias: {
+      'server-only': fileURLToPath(new URL('./test/stubs/server-only.ts', import.meta.url)),
+      // the path alias of tsconfig.json (used by the routes in app/)
+      '@/': fileURLToPath(new URL('./', import.meta.url)),
+    },
   },
   test: {
     include: ['**/*.test.ts'],

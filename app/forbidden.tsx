@@ -1,6 +1,6 @@
 import Link from 'next/link';
-import { currentLang } from '../dashboards/server/page';
-import { t } from '../dashboards/i18n';
+import { currentLang } from '@/dashboards/server/page';
+import { t } from '@/dashboards/i18n';
 
 export default async function Forbidden() {
   const lang = await currentLang();

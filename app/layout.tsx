@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { currentLang } from '../dashboards/server/page';
+import { currentLang } from '@/dashboards/server/page';
 import './globals.css';
 
 export const metadata = { title: 'FIS – Führungsinformationssystem' };

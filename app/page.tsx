@@ -1,7 +1,7 @@
 import { redirect } from 'next/navigation';
-import { DASHBOARDS } from '../dashboards/catalog';
-import { canViewDashboard, describeRights } from '../dashboards/rights';
-import { currentPrincipal } from '../dashboards/server/page';
+import { DASHBOARDS } from '@/dashboards/catalog';
+import { canViewDashboard, describeRights } from '@/dashboards/rights';
+import { currentPrincipal } from '@/dashboards/server/page';
 
 export const dynamic = 'force-dynamic';
 

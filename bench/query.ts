@@ -10,8 +10,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { DASHBOARD_DEFS } from '../dashboards/defs';
 import { panelData, parseFilters } from '../dashboards/server/panels';
-import { defineAbilityFor } from '../roles/ability';
-import { accessFrom, type Principal } from '../roles/access';
+import { buildPrincipal } from '../roles/access';
 import { DEMO_ROLES } from '../roles/demo';
 import type { Duck } from '../warehouse/duckdb';
 import { SnapshotReader, type SnapshotInfo } from '../warehouse/snapshots';
@@ -108,9 +107,7 @@ export async function benchQueries(ctx: BenchContext): Promise<void> {
   const dir = await ensureWarehouse(ctx);
   const reader = new RecordingReader(dir);
   // the demo role "analyst": all domains, small counts suppressed (the heavier path)
-  const user = { username: 'analyst', offices: [], states: [] };
-  const ability = defineAbilityFor(user, DEMO_ROLES.filter((r) => r.name === 'analyst'));
-  const principal: Principal = { user: { ...user, user_id: '0', display_name: 'analyst', roles: ['analyst'], must_change_password: false }, ability, access: accessFrom(ability, 5) };
+  const principal = buildPrincipal({ user_id: '0', username: 'analyst', display_name: 'analyst', roles: ['analyst'], offices: [], states: [], must_change_password: false }, DEMO_ROLES.filter((r) => r.name === 'analyst'), 5);
   const dataAsOf = reader.info()!.dataAsOf;
   const reps = ctx.quick ? 2 : 3;
 

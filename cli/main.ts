@@ -1,6 +1,7 @@
 /**
  * `fis` — the command line of FIS. Thin: parse arguments, call a domain module, print.
  */
+import { userInfo } from 'node:os';
 import { Command, CommanderError } from 'commander';
 import { getConfig } from '../platform/config';
 import { registerAdmin } from './commands/admin';
@@ -35,8 +36,9 @@ registerFixtures(program, {
 registerEtl(program);
 registerQuery(program, async (username) => {
   const config = getConfig();
+  const { principalByName, operatorPrincipal } = await import('../roles/access');
+  if (username === undefined) return operatorPrincipal(`cli:${userInfo().username}`, config.suppressionMin).access;
   const { openAppDb } = await import('../roles/app-db');
-  const { principalByName } = await import('../roles/access');
   const app = await openAppDb({ dataDir: config.dataDir, url: config.appDbUrl });
   try {
     return (await principalByName(app.db, username, config.suppressionMin)).access;

@@ -10,6 +10,7 @@ import { can, defineAbilityFor, type Ability } from './ability';
 import { accessibleBy } from './accessible-by';
 import type { AppDb } from './app-db';
 import { DATA_SUBJECTS, type DataSubject } from './permissions';
+import type { RoleDefinition } from './permissions';
 import { getRoles, getUser, type StoredUser } from './store';
 
 export interface Principal {
@@ -29,14 +30,18 @@ export function accessFrom(ability: Ability, suppressBelow: number): Access {
   return { domains, unsuppressed, suppressBelow, metricAllowed: (name) => can(ability, 'use', 'Metric', { name }) };
 }
 
-export async function principalFor(db: AppDb, user: StoredUser, suppressBelow: number): Promise<Principal> {
-  const roles = await getRoles(db, user.roles);
+/** The one way a Principal is made: a user (stored, previewed or the operator) and the definitions of their roles. */
+export function buildPrincipal(user: Principal['user'], roles: readonly Pick<RoleDefinition, 'rules'>[], suppressBelow: number): Principal {
   const ability = defineAbilityFor(user, roles);
   return {
     user: { user_id: user.user_id, username: user.username, display_name: user.display_name, roles: user.roles, offices: user.offices, states: user.states, must_change_password: user.must_change_password },
     ability,
     access: accessFrom(ability, suppressBelow),
   };
+}
+
+export async function principalFor(db: AppDb, user: StoredUser, suppressBelow: number): Promise<Principal> {
+  return buildPrincipal(user, await getRoles(db, user.roles), suppressBelow);
 }
 
 /** For `--as USER` on the CLI: the same rights the web app applies to that user. */
@@ -48,14 +53,10 @@ export async function principalByName(db: AppDb, username: string, suppressBelow
 }
 
 /**
- * The operator on the command line without --as: whoever can read the data directory can read the
- * warehouse anyway, so the CLI answers unrestricted and unsuppressed — and says so in the audit log.
+ * The operator on the command line without --as (`fis query`, `fis report`): whoever can read the
+ * data directory can read the warehouse anyway, so the CLI answers unrestricted and unsuppressed —
+ * and says so in the audit log. The only unrestricted principal.
  */
 export function operatorPrincipal(username: string, suppressBelow: number): Principal {
-  const ability = defineAbilityFor({ username, offices: [], states: [] }, [{ rules: [{ action: 'manage', subject: 'all' }] }]);
-  return {
-    user: { user_id: '0', username, display_name: username, roles: [], offices: [], states: [], must_change_password: false },
-    ability,
-    access: accessFrom(ability, suppressBelow),
-  };
+  return buildPrincipal({ user_id: '0', username, display_name: username, roles: [], offices: [], states: [], must_change_password: false }, [{ rules: [{ action: 'manage', subject: 'all' }] }], suppressBelow);
 }

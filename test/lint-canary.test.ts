@@ -26,6 +26,8 @@ describe('lint canary', () => {
     expect((await messages('warehouse/lint-canary.ts', `import { accessibleBy } from '../roles/accessible-by';\nexport const c = accessibleBy;\n`)).join()).toMatch(/no-restricted-paths: .*warehouse depends only on platform/);
     expect((await messages('warehouse/models/lint-canary.ts', `import { METRICS } from '../semantic/metrics';\nexport const c = METRICS;\n`)).join()).toMatch(/no-restricted-paths: .*the models are below the semantic layer/);
     expect((await messages('dashboards/lint-canary.ts', `import { runEtl } from '../etl/run';\nexport const c = runEtl;\n`)).join()).toMatch(/no-restricted-paths: .*dashboards → warehouse \+ roles only/);
+    // through the path alias too
+    expect((await messages('app/lint-canary.ts', `import { runEtl } from '@/etl/run';\nexport const c = runEtl;\n`)).join()).toMatch(/no-restricted-paths: .*app routes go through/);
   });
 
   it('refuses an import it cannot resolve (which would escape the rule), and lets allowed ones pass', async () => {

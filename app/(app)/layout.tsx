@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
-import { currentLang, currentPrincipal } from '../../dashboards/server/page';
-import { Shell } from '../../dashboards/ui/shell';
+import { currentLang, currentPrincipal } from '@/dashboards/server/page';
+import { Shell } from '@/dashboards/ui/shell.server';
 import { redirect } from 'next/navigation';
 
 export default async function AppLayout({ children }: { children: ReactNode }) {

@@ -6,12 +6,12 @@
 import { NextRequest } from 'next/server';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runEtl } from '../../etl/run';
-import { openAppDb } from '../../roles/app-db';
-import { installDemo } from '../../roles/store';
-import { etlOpts } from '../../test/etl-helpers';
-import { login, req } from '../../test/api-helpers';
-import { generateTiny, pgliteTargets, tempDir } from '../../test/helpers';
+import { runEtl } from '@/etl/run';
+import { openAppDb } from '@/roles/app-db';
+import { installDemo } from '@/roles/store';
+import { etlOpts } from '@/test/etl-helpers';
+import { login, req } from '@/test/api-helpers';
+import { generateTiny, pgliteTargets, tempDir } from '@/test/helpers';
 
 const t = tempDir();
 process.env.FIS_DATA_DIR = t.dir;
@@ -66,7 +66,7 @@ describe('POST/DELETE /api/session', () => {
     const locked = await loginAs('abt-asyl');
     expect(locked.status).toBe(401);
     expect(locked.body.error).toBe('Unknown user or wrong password.');
-    const db = await (await import('../../dashboards/server/services')).appDb();
+    const db = await (await import('@/dashboards/server/services')).appDb();
     const rows = await db.selectFrom('audit_log').select(['actor', 'outcome', 'details']).where('action', '=', 'login').where('actor', '=', 'abt-asyl').execute();
     expect(rows.some((r) => r.outcome === 'failed-locked')).toBe(true);
     // refused attempts are summarised per minute: the audit rows so far plus what is still being
@@ -86,7 +86,7 @@ describe('POST/DELETE /api/session', () => {
   it('ends an idle session', async () => {
     const a = await loginAs('leitung');
     expect((await query.GET(req('/api/query?metric=applications', { cookie: a.cookie }))).status).toBe(200);
-    const db = await (await import('../../dashboards/server/services')).appDb();
+    const db = await (await import('@/dashboards/server/services')).appDb();
     await sql`UPDATE session SET last_seen_at = now() - interval '2 hours'`.execute(db);
     expect((await query.GET(req('/api/query?metric=applications', { cookie: a.cookie }))).status).toBe(401);
   });
@@ -120,7 +120,7 @@ describe('attacks on the login', () => {
     expect(statuses.slice(30)).toEqual([429, 429]);
     // a victim's address in the header does not get the victim limited, nor is it what the audit log records
     expect((await post('ghost', 'x', { 'x-fis-peer': '10.7.7.8', 'x-forwarded-for': '10.7.7.7' })).status).toBe(401);
-    const db = await (await import('../../dashboards/server/services')).appDb();
+    const db = await (await import('@/dashboards/server/services')).appDb();
     const clients = await db.selectFrom('refusal_window').select('client').distinct().execute();
     expect(clients.map((c) => c.client)).not.toContain('198.51.100.3');
   });
@@ -130,7 +130,7 @@ describe('attacks on the login', () => {
     expect(rs.every((r) => r.status === 401)).toBe(true);
     const right = await post('abt-integration', 'demo-password-1', { 'x-fis-peer': '10.8.1.1' });
     expect(right.status).toBe(401);
-    const db = await (await import('../../dashboards/server/services')).appDb();
+    const db = await (await import('@/dashboards/server/services')).appDb();
     const u = await db.selectFrom('app_user').select(['locked_until']).where('username', '=', 'abt-integration').executeTakeFirstOrThrow();
     expect(new Date(u.locked_until!).getTime()).toBeGreaterThan(Date.now());
   });
@@ -149,7 +149,7 @@ describe('attacks on the login', () => {
   });
 
   it('keeps a flood of 1,000 refused logins to a handful of audit rows', async () => {
-    const db = await (await import('../../dashboards/server/services')).appDb();
+    const db = await (await import('@/dashboards/server/services')).appDb();
     const count = async () => Number((await db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     const before = await count();
     let limited = 0;
@@ -210,7 +210,7 @@ describe('export routes', () => {
   const getReport = (id: string, qs: string, cookie?: string) => report(req(`/api/reports/${id}/export?${qs}`, { cookie }), { params: Promise.resolve({ id }) });
   const getPanel = (slug: string, id: string, qs: string, cookie?: string) => panel(req(`/api/dashboards/${slug}/panels/${id}/export?${qs}`, { cookie }), { params: Promise.resolve({ slug, panel: id }) });
   const exportsLogged = async () => {
-    const db = await (await import('../../dashboards/server/services')).appDb();
+    const db = await (await import('@/dashboards/server/services')).appDb();
     return db.selectFrom('audit_log').select(['actor', 'target', 'outcome', 'details']).where('action', '=', 'export').execute();
   };
 
@@ -313,8 +313,8 @@ describe('GET /api/admin/audit', () => {
 
 describe('one-time passwords', () => {
   it('open nothing but the password change, which needs the CSRF token', async () => {
-    const db = await (await import('../../dashboards/server/services')).appDb();
-    const { resetPassword } = await import('../../roles/users');
+    const db = await (await import('@/dashboards/server/services')).appDb();
+    const { resetPassword } = await import('@/roles/users');
     const once = await resetPassword(db, 'region-sued', 'admin');
     const a = await loginAs('region-sued', once);
     expect(a.status).toBe(200);

@@ -1,7 +1,7 @@
-import { currentLang } from '../../dashboards/server/page';
-import { t } from '../../dashboards/i18n';
-import { safeNext } from '../../dashboards/safe-next';
-import { LoginForm } from '../../dashboards/ui/login-form';
+import { currentLang } from '@/dashboards/server/page';
+import { t } from '@/dashboards/i18n';
+import { safeNext } from '@/dashboards/safe-next';
+import { LoginForm } from '@/dashboards/ui/login-form.client';
 
 export const dynamic = 'force-dynamic';
 

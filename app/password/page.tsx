@@ -1,7 +1,7 @@
-import { currentLang, requirePrincipal } from '../../dashboards/server/page';
-import { t } from '../../dashboards/i18n';
-import { safeNext } from '../../dashboards/safe-next';
-import { PasswordForm } from '../../dashboards/ui/password-form';
+import { currentLang, requirePrincipal } from '@/dashboards/server/page';
+import { t } from '@/dashboards/i18n';
+import { safeNext } from '@/dashboards/safe-next';
+import { PasswordForm } from '@/dashboards/ui/password-form.client';
 
 export const dynamic = 'force-dynamic';
 

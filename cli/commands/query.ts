@@ -6,11 +6,12 @@ import { DIMENSIONS } from '../../warehouse/semantic/dimensions';
 import { METRICS } from '../../warehouse/semantic/metrics';
 import { parseQuery } from '../../warehouse/semantic/parse';
 import { toCsv } from '../../warehouse/semantic/format';
-import { FULL_ACCESS, type Access } from '../../warehouse/semantic/types';
+import type { Access } from '../../warehouse/semantic/types';
 import { action, collect, once } from '../run';
 import { printTable } from '../table';
 
-export function registerQuery(program: Command, accessFor: (username: string) => Promise<Access>): void {
+/** `accessFor(undefined)`: the operator (unrestricted); a name: that user's rights, as in the web app. */
+export function registerQuery(program: Command, accessFor: (username: string | undefined) => Promise<Access>): void {
   program
     .command('query')
     .description('ask the warehouse: metrics by dimensions, filtered, for a period — the same answer as GET /api/query')
@@ -33,7 +34,7 @@ export function registerQuery(program: Command, accessFor: (username: string) =>
         if (!['json', 'csv', 'table'].includes(o.format)) throw new UserError(`--format must be json, csv or table, not "${o.format}".`, { exitCode: 2 });
         if (!o.metric?.length) throw new UserError('Name at least one metric with --metric (see --list).', { exitCode: 2 });
         const q = parseQuery({ metric: o.metric, by: o.by, filter: o.filter, from: o.from, to: o.to });
-        const access = o.as ? await accessFor(o.as) : FULL_ACCESS;
+        const access = await accessFor(o.as);
         const { SnapshotReader } = await import('../../warehouse/snapshots');
         const { runQuery } = await import('../../warehouse/semantic/query');
         const reader = new SnapshotReader(getConfig().dataDir);

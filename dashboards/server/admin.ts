@@ -11,14 +11,14 @@ import { join } from 'node:path';
 import { projectRoot } from '../../platform/config';
 import { isIsoDate } from '../../platform/dates';
 import { UserError } from '../../platform/errors';
-import { can, defineAbilityFor } from '../../roles/ability';
-import { accessFrom, type Principal } from '../../roles/access';
+import { can } from '../../roles/ability';
+import { buildPrincipal, type Principal } from '../../roles/access';
 import { validateRoleDefinition } from '../../roles/permissions';
 import { audit, listRoles, type AuditEntry, type AuditQuery, type StoredUser } from '../../roles/store';
 import type { AppDb } from '../../roles/app-db';
 import { etlStatus, listRuns, readSchedulerState, type EtlStatus } from '../../warehouse/pipeline';
 import { METRICS } from '../../warehouse/semantic/metrics';
-import { cachedLabels, planQuery } from '../../warehouse/semantic/query';
+import { cachedLabels, mayUseMetric, planQuery } from '../../warehouse/semantic/query';
 import type { SnapshotSource } from '../../warehouse/snapshots';
 import { csvCell } from '../exports/csv';
 import { describeRights } from '../rights';
@@ -93,12 +93,8 @@ export interface RolePreview {
 export async function previewRole(reader: SnapshotSource, input: unknown, scope: PreviewScope): Promise<RolePreview> {
   const def = validateRoleDefinition(input);
   const user = { username: scope.username ?? 'preview', offices: scope.offices ?? [], states: scope.states ?? [] };
-  const ability = defineAbilityFor(user, [def]);
-  const principal: Principal = {
-    user: { user_id: '0', ...user, display_name: user.username, roles: [def.name], must_change_password: false },
-    ability,
-    access: accessFrom(ability, services().config.suppressionMin),
-  };
+  const principal = buildPrincipal({ user_id: '0', ...user, display_name: user.username, roles: [def.name], must_change_password: false }, [def], services().config.suppressionMin);
+  const { ability } = principal;
   const rights = describeRights(principal);
   const byNationality = def.rules.some((r) => r.conditions && 'nationality_code' in r.conditions);
   return reader.use(async (duck, info) => {
@@ -111,7 +107,7 @@ export async function previewRole(reader: SnapshotSource, input: unknown, scope:
       return codes.length ? { all: codes.length === states.length, codes } : null;
     };
     const domain = (['asylum', 'integration', 'vocational'] as const).find((d) => principal.access.domains[d]);
-    const m = domain ? METRICS.find((x) => x.domain === domain && x.measure.kind !== 'pending' && (principal.access.metricAllowed?.(x.name) ?? true)) : undefined;
+    const m = domain ? METRICS.find((x) => x.domain === domain && x.measure.kind !== 'pending' && mayUseMetric(principal.access, x.name)) : undefined;
     let sample: RolePreview['sample'] = null;
     if (m) {
       const q = { metrics: [m.name], by: ['year', 'state'], filters: {} };

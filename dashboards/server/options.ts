@@ -7,11 +7,11 @@ import type { Principal } from '../../roles/access';
 import type { SnapshotSource } from '../../warehouse/snapshots';
 import { dimension } from '../../warehouse/semantic/dimensions';
 import { metric } from '../../warehouse/semantic/metrics';
-import { runQuery } from '../../warehouse/semantic/query';
+import { mayUseMetric, runQuery } from '../../warehouse/semantic/query';
 import type { DashboardDef, FilterKey } from '../defs';
 import { t, type Lang } from '../i18n';
 import type { Category } from '../specs';
-import type { FilterOption } from '../ui/filter-bar';
+import type { FilterOption } from '../ui/filter-bar.client';
 import { labels, type Filters } from './panels';
 
 const cache = new Map<string, Array<{ code: string; n: number }>>();
@@ -36,13 +36,14 @@ export interface FilterSource {
 
 export const dashboardSource = (def: DashboardDef): FilterSource => ({ filters: def.filters, metrics: def.panels.flatMap((p) => p.metrics) });
 
-/** A metric of the page that has the dimension (for finding the values that occur). */
-const metricFor = (src: FilterSource, dim: string) => src.metrics.find((m) => dim in (metric(m)?.dimensions ?? {}) && metric(m)!.measure.kind !== 'pending');
+/** A metric of the page the viewer may use that has the dimension (for finding the values that occur). */
+const metricFor = (src: FilterSource, principal: Principal, dim: string) =>
+  src.metrics.find((m) => dim in (metric(m)?.dimensions ?? {}) && metric(m)!.measure.kind !== 'pending' && mayUseMetric(principal.access, m));
 
 export async function filterOptions(reader: SnapshotSource, principal: Principal, src: FilterSource, f: Pick<Filters, 'values'>, lang: Lang): Promise<Record<string, Category[]>> {
   const out: Record<string, Category[]> = {};
   for (const key of src.filters) {
-    const m = metricFor(src, key);
+    const m = metricFor(src, principal, key);
     if (!m) continue;
     const scope: Record<string, string[]> = key === 'office' && f.values.state?.length ? { state: f.values.state } : {};
     let rows = await present(reader, principal, m, key, scope);
@@ -56,7 +57,7 @@ export async function filterOptions(reader: SnapshotSource, principal: Principal
 }
 
 export async function yearsWithData(reader: SnapshotSource, principal: Principal, src: FilterSource): Promise<number[]> {
-  const m = src.metrics.find((x) => metric(x)?.measure.kind !== 'pending' && principal.access.domains[metric(x)!.domain]);
+  const m = src.metrics.find((x) => metric(x)?.measure.kind !== 'pending' && mayUseMetric(principal.access, x));
   if (!m) return [];
   return (await present(reader, principal, m, 'year', {})).map((r) => Number(r.code)).filter((y) => y >= 2015);
 }

@@ -10,7 +10,7 @@ import type { Principal } from '../../roles/access';
 import type { SnapshotSource } from '../../warehouse/snapshots';
 import { dimension, isTime } from '../../warehouse/semantic/dimensions';
 import { metric } from '../../warehouse/semantic/metrics';
-import { cachedLabels, runQuery } from '../../warehouse/semantic/query';
+import { cachedLabels, mayUseMetric, runQuery } from '../../warehouse/semantic/query';
 import type { MetricQuery, QueryResult } from '../../warehouse/semantic/types';
 import type { DashboardDef, FilterKey, PanelDef } from '../defs';
 import { formatValue, t, timeLabel, type Lang } from '../i18n';
@@ -189,10 +189,7 @@ async function chartFor(reader: SnapshotSource, p: PanelDef, f: Filters, princip
 }
 
 async function kpis(reader: SnapshotSource, p: PanelDef, f: Filters, principal: Principal, lang: Lang): Promise<{ tiles: KpiTile[]; suppressed: number }> {
-  const allowed = p.metrics.filter((m) => {
-    const d = metric(m)!;
-    return principal.access.domains[d.domain] !== undefined && (!principal.access.metricAllowed || principal.access.metricAllowed(m));
-  });
+  const allowed = p.metrics.filter((m) => mayUseMetric(principal.access, m));
   let suppressed = 0;
   const values = new Map<string, { v: number | null; prev: number | null; spark: Array<number | null> }>();
   // one query per metric: the global filters differ by metric (the office filter does not apply to courses)

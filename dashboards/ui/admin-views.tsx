@@ -8,7 +8,7 @@ import type { AuditEntry, AuditQuery, RoleVersion, StoredRole, StoredUser } from
 import type { EtlStatus } from '../../warehouse/pipeline';
 import { formatDate, type Lang } from '../i18n';
 import { ta } from '../i18n-admin';
-import { AutoRefresh, RestoreButton, RunNowButtons } from './admin-actions';
+import { AutoRefresh, RestoreButton, RunNowButtons } from './admin-actions.client';
 
 /** A plain table: column headings, and rows whose first cell heads the row. */
 function AdminTable({ lang, label, testId, headers, rows, empty }: { lang: Lang; label: string; testId: string; headers: string[]; rows: Array<{ key: string; cells: Array<React.ReactNode> }>; empty?: string }) {

@@ -4,7 +4,7 @@
  */
 import { formatValue, t, type Lang } from '../i18n';
 import type { KpiTile, PanelData } from '../specs';
-import { Chart, DataTable } from './chart';
+import { Chart, DataTable } from './chart.client';
 import { ExportMenu } from './export-menu';
 
 function Sparkline({ values, label }: { values: Array<number | null>; label: string }) {

@@ -136,14 +136,30 @@ function unappliableNegation(c: RowCondition, m: MetricDef, negated = false, rul
   }
 }
 
-/** The row condition for a metric, or a 403 when the user may not see its domain. */
+/**
+ * May these rights use this metric, and on which rows? The one decision, for every surface: the
+ * query path refuses with its sentence, dashboards leave the metric out, the role preview shows it.
+ */
+export function metricAccess(access: Access, m: MetricDef): { rows: RowCondition } | { refused: string } {
+  if (access.metricAllowed && !access.metricAllowed(m.name)) return { refused: `You may not use the metric "${m.name}".` };
+  const rows = access.domains[m.domain];
+  if (!rows) return { refused: `You may not see ${DOMAIN_LABEL[m.domain]} (metric "${m.name}").` };
+  const rule = unappliableNegation(rows, m);
+  if (rule) return { refused: `Your rights contain the rule "${rule}", which cannot be applied to the metric "${m.name}" (it has no such field); the metric is refused.` };
+  return { rows };
+}
+
+/** Whether the rights allow the metric at all (by name; unknown metrics are not allowed). */
+export const mayUseMetric = (access: Access, name: string): boolean => {
+  const m = metric(name);
+  return !!m && 'rows' in metricAccess(access, m);
+};
+
+/** The row condition for a metric, or a 403 with the reason. */
 function restrictionFor(access: Access, m: MetricDef): RowCondition {
-  if (access.metricAllowed && !access.metricAllowed(m.name)) throw new ForbiddenError(`You may not use the metric "${m.name}".`);
-  const c = access.domains[m.domain];
-  if (!c) throw new ForbiddenError(`You may not see ${DOMAIN_LABEL[m.domain]} (metric "${m.name}").`);
-  const rule = unappliableNegation(c, m);
-  if (rule) throw new ForbiddenError(`Your rights contain the rule "${rule}", which cannot be applied to the metric "${m.name}" (it has no such field); the metric is refused.`);
-  return c;
+  const a = metricAccess(access, m);
+  if ('refused' in a) throw new ForbiddenError(a.refused);
+  return a.rows;
 }
 
 export interface QueryOptions {

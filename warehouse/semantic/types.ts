@@ -42,6 +42,7 @@ export interface Access {
   metricAllowed?: (name: string) => boolean;
 }
 
+/** Unrestricted access, for the warehouse's own tests (the CLI's operator is roles' operatorPrincipal). */
 export const FULL_ACCESS: Access = {
   domains: { asylum: { op: 'true' }, integration: { op: 'true' }, vocational: { op: 'true' } },
   unsuppressed: { asylum: true, integration: true, vocational: true },

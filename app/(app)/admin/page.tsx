@@ -1,10 +1,10 @@
 import { forbidden } from 'next/navigation';
-import { listRoles, listUsers } from '../../../roles/store';
-import { mayAdminister } from '../../../dashboards/server/admin';
-import { currentLang, requirePrincipal } from '../../../dashboards/server/page';
-import { appDb } from '../../../dashboards/server/services';
-import { isAdmin } from '../../../dashboards/rights';
-import { AdminOverview } from '../../../dashboards/ui/admin-views';
+import { listRoles, listUsers } from '@/roles/store';
+import { mayAdminister } from '@/dashboards/server/admin';
+import { currentLang, requirePrincipal } from '@/dashboards/server/page';
+import { appDb } from '@/dashboards/server/services';
+import { isAdmin } from '@/dashboards/rights';
+import { AdminOverview } from '@/dashboards/ui/admin-views';
 
 export const dynamic = 'force-dynamic';
 

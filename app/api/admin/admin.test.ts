@@ -8,17 +8,17 @@
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DASHBOARD_DEFS } from '../../../dashboards/defs';
-import { REPORTS } from '../../../dashboards/catalog';
-import { runEtl } from '../../../etl/run';
-import { openPg } from '../../../platform/pg/open';
-import { appDb } from '../../../dashboards/server/services';
-import { openAppDb } from '../../../roles/app-db';
-import { installDemo, queryAudit } from '../../../roles/store';
-import { login, req, type Handler, type Login } from '../../../test/api-helpers';
-import { etlOpts } from '../../../test/etl-helpers';
-import { generateTiny, pgliteTargets, tempDir } from '../../../test/helpers';
-import type { EtlStatus } from '../../../warehouse/pipeline';
+import { DASHBOARD_DEFS } from '@/dashboards/defs';
+import { REPORTS } from '@/dashboards/catalog';
+import { runEtl } from '@/etl/run';
+import { openPg } from '@/platform/pg/open';
+import { appDb } from '@/dashboards/server/services';
+import { openAppDb } from '@/roles/app-db';
+import { installDemo, queryAudit } from '@/roles/store';
+import { login, req, type Handler, type Login } from '@/test/api-helpers';
+import { etlOpts } from '@/test/etl-helpers';
+import { generateTiny, pgliteTargets, tempDir } from '@/test/helpers';
+import type { EtlStatus } from '@/warehouse/pipeline';
 
 const t = tempDir();
 process.env.FIS_DATA_DIR = t.dir;
@@ -225,7 +225,7 @@ describe('separation of duties', () => {
     const patch = (await import('./users/[username]/route')).PATCH;
     const self = (change: Record<string, unknown>, version: number) =>
       patch(req('/api/admin/users/admin', { method: 'PATCH', body: { change, version }, cookie: a.cookie, csrf: a.csrf }), { params: Promise.resolve({ username: 'admin' }) });
-    const me = async () => (await (await import('../../../roles/store')).getUser(await appDb(), 'admin'))!;
+    const me = async () => (await (await import('@/roles/store')).getUser(await appDb(), 'admin'))!;
     for (const change of [{ roles: ['administrator', 'leadership'] }, { states: ['09'] }, { offices: ['MUC'] }, { active: false }]) {
       const r = await self(change, (await me()).version);
       expect(r.status, JSON.stringify(change)).toBe(403);
@@ -247,7 +247,7 @@ describe('separation of duties', () => {
   });
 
   it('lets another administrator do it, and the operator on the command line', async () => {
-    const { updateUser, createUser } = await import('../../../roles/users');
+    const { updateUser, createUser } = await import('@/roles/users');
     const db = await appDb();
     await createUser(db, { username: 'admin-two', display_name: 'Zweite Administratorin', roles: ['administrator'] }, 'cli:root');
     const u = await updateUser(db, 'analyst', { states: ['01'] }, 'admin-two');

@@ -1,6 +1,6 @@
 // GET /api/health — liveness and the current snapshot; no login, no data.
-import { route, json } from '../../../dashboards/server/http';
-import { services } from '../../../dashboards/server/services';
+import { route, json } from '@/dashboards/server/http';
+import { services } from '@/dashboards/server/services';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,11 +1,11 @@
 // GET /api/query?metric=…&by=…&filter=d:v1|v2&from=…&to=…[&format=csv|csv-de|parquet|arrow] — the
 // semantic layer with the caller's rights; as JSON, or as a file (export right, audited, no row limit).
-import { exportAnswer } from '../../../dashboards/exports/service';
-import { exportContext } from '../../../dashboards/server/exports';
-import { errorResponse, fileResponse, json, route } from '../../../dashboards/server/http';
-import { services } from '../../../dashboards/server/services';
-import { parseQuery, type RawQuery } from '../../../warehouse/semantic/parse';
-import { runQuery } from '../../../warehouse/semantic/query';
+import { exportAnswer } from '@/dashboards/exports/service';
+import { exportContext } from '@/dashboards/server/exports';
+import { errorResponse, fileResponse, json, route } from '@/dashboards/server/http';
+import { services } from '@/dashboards/server/services';
+import { parseQuery, type RawQuery } from '@/warehouse/semantic/parse';
+import { runQuery } from '@/warehouse/semantic/query';
 
 export const dynamic = 'force-dynamic';
 

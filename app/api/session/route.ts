@@ -1,10 +1,10 @@
 // POST /api/session — log in ({username, password} as JSON); DELETE — log out; GET — who am I.
 import { z } from 'zod';
-import { clientAddress, errorResponse, json, route, secureCookies } from '../../../dashboards/server/http';
-import { appDb } from '../../../dashboards/server/services';
-import { describeRights } from '../../../dashboards/rights';
-import { CSRF_COOKIE, SESSION_COOKIE, login, logout } from '../../../roles/auth';
-import { authSettings } from '../../../dashboards/server/http';
+import { clientAddress, errorResponse, json, route, secureCookies } from '@/dashboards/server/http';
+import { appDb } from '@/dashboards/server/services';
+import { describeRights } from '@/dashboards/rights';
+import { CSRF_COOKIE, SESSION_COOKIE, login, logout } from '@/roles/auth';
+import { authSettings } from '@/dashboards/server/http';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,9 +1,9 @@
 import { forbidden } from 'next/navigation';
-import { auditQuery, canReadAudit } from '../../../../dashboards/server/admin';
-import { currentLang, requirePrincipal } from '../../../../dashboards/server/page';
-import { appDb } from '../../../../dashboards/server/services';
-import { AuditView } from '../../../../dashboards/ui/admin-views';
-import { queryAudit } from '../../../../roles/store';
+import { auditQuery, canReadAudit } from '@/dashboards/server/admin';
+import { currentLang, requirePrincipal } from '@/dashboards/server/page';
+import { appDb } from '@/dashboards/server/services';
+import { AuditView } from '@/dashboards/ui/admin-views';
+import { queryAudit } from '@/roles/store';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,7 @@
 import { forbidden } from 'next/navigation';
-import { manualRunActive, mayAdminister, pipelineStatus } from '../../../../dashboards/server/admin';
-import { currentLang, requirePrincipal } from '../../../../dashboards/server/page';
-import { PipelineView } from '../../../../dashboards/ui/admin-views';
+import { manualRunActive, mayAdminister, pipelineStatus } from '@/dashboards/server/admin';
+import { currentLang, requirePrincipal } from '@/dashboards/server/page';
+import { PipelineView } from '@/dashboards/ui/admin-views';
 
 export const dynamic = 'force-dynamic';
 

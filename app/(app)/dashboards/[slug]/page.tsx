@@ -1,8 +1,8 @@
 import { forbidden, notFound } from 'next/navigation';
-import { dashboardDef } from '../../../../dashboards/defs';
-import { canViewDashboard } from '../../../../dashboards/rights';
-import { currentLang, requirePrincipal } from '../../../../dashboards/server/page';
-import { DashboardView } from '../../../../dashboards/ui/dashboard-view';
+import { dashboardDef } from '@/dashboards/defs';
+import { canViewDashboard } from '@/dashboards/rights';
+import { currentLang, requirePrincipal } from '@/dashboards/server/page';
+import { DashboardView } from '@/dashboards/ui/dashboard-view.server';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,8 +1,8 @@
 import { forbidden, notFound } from 'next/navigation';
-import { reportDef } from '../../../../dashboards/reports/defs';
-import { canViewReport } from '../../../../dashboards/rights';
-import { currentLang, requirePrincipal } from '../../../../dashboards/server/page';
-import { ReportView } from '../../../../dashboards/ui/report-view';
+import { reportDef } from '@/dashboards/reports/defs';
+import { canViewReport } from '@/dashboards/rights';
+import { currentLang, requirePrincipal } from '@/dashboards/server/page';
+import { ReportView } from '@/dashboards/ui/report-view.server';
 
 export const dynamic = 'force-dynamic';
 

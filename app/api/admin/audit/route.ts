@@ -1,8 +1,8 @@
 // GET /api/admin/audit?actor=…&action=…&from=…&to=…[&format=csv] — the audit log, for who may read it.
-import { auditCsv, auditQuery, canReadAudit } from '../../../../dashboards/server/admin';
-import { appDb } from '../../../../dashboards/server/services';
-import { errorResponse, json, route } from '../../../../dashboards/server/http';
-import { audit, queryAudit } from '../../../../roles/store';
+import { auditCsv, auditQuery, canReadAudit } from '@/dashboards/server/admin';
+import { appDb } from '@/dashboards/server/services';
+import { errorResponse, json, route } from '@/dashboards/server/http';
+import { audit, queryAudit } from '@/roles/store';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,8 +1,8 @@
 // GET /api/admin/pipeline — runs, freshness, schedule, quarantine; POST {full} — run now (202; 409 while a run is in progress).
 import { z } from 'zod';
-import { pipelineStatus, requireAdmin, runPipelineNow } from '../../../../dashboards/server/admin';
-import { json, jsonBody, route } from '../../../../dashboards/server/http';
-import { appDb } from '../../../../dashboards/server/services';
+import { pipelineStatus, requireAdmin, runPipelineNow } from '@/dashboards/server/admin';
+import { json, jsonBody, route } from '@/dashboards/server/http';
+import { appDb } from '@/dashboards/server/services';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,8 +1,8 @@
 // POST /api/admin/role-preview {definition, scope} — what a user with this unsaved role would see (no figures).
 import { z } from 'zod';
-import { previewRole, requireAdmin } from '../../../../dashboards/server/admin';
-import { json, jsonBody, route } from '../../../../dashboards/server/http';
-import { services } from '../../../../dashboards/server/services';
+import { previewRole, requireAdmin } from '@/dashboards/server/admin';
+import { json, jsonBody, route } from '@/dashboards/server/http';
+import { services } from '@/dashboards/server/services';
 
 export const dynamic = 'force-dynamic';
 

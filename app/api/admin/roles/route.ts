@@ -1,9 +1,9 @@
 // GET /api/admin/roles — the role definitions; POST — create one (the definition as JSON).
 import { z } from 'zod';
-import { requireAdmin } from '../../../../dashboards/server/admin';
-import { json, jsonBody, route } from '../../../../dashboards/server/http';
-import { appDb } from '../../../../dashboards/server/services';
-import { createRole, listRoles } from '../../../../roles/store';
+import { requireAdmin } from '@/dashboards/server/admin';
+import { json, jsonBody, route } from '@/dashboards/server/http';
+import { appDb } from '@/dashboards/server/services';
+import { createRole, listRoles } from '@/roles/store';
 
 export const dynamic = 'force-dynamic';
 

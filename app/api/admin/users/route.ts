@@ -1,10 +1,10 @@
 // GET /api/admin/users — the users (never a password hash); POST — create one: the answer holds its one-time password, once.
 import { z } from 'zod';
-import { publicUser, requireAdmin } from '../../../../dashboards/server/admin';
-import { json, jsonBody, route } from '../../../../dashboards/server/http';
-import { appDb, services } from '../../../../dashboards/server/services';
-import { listUsers } from '../../../../roles/store';
-import { createUser } from '../../../../roles/users';
+import { publicUser, requireAdmin } from '@/dashboards/server/admin';
+import { json, jsonBody, route } from '@/dashboards/server/http';
+import { appDb, services } from '@/dashboards/server/services';
+import { listUsers } from '@/roles/store';
+import { createUser } from '@/roles/users';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,7 @@
 // GET /api/geo/states — the map of the 16 states (public reference data, © GeoBasis-DE / BKG 2018).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { projectRoot } from '../../../../platform/config';
+import { projectRoot } from '@/platform/config';
 
 export const dynamic = 'force-static';
 

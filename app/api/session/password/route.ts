@@ -1,8 +1,8 @@
 // POST /api/session/password — {current, next} as JSON: the user changes their own password (CSRF token required).
 import { z } from 'zod';
-import { authSettings, clientAddress, errorResponse, json, route } from '../../../../dashboards/server/http';
-import { appDb } from '../../../../dashboards/server/services';
-import { SESSION_COOKIE, changePassword, tokenHash } from '../../../../roles/auth';
+import { authSettings, clientAddress, errorResponse, json, route } from '@/dashboards/server/http';
+import { appDb } from '@/dashboards/server/services';
+import { SESSION_COOKIE, changePassword, tokenHash } from '@/roles/auth';
 
 export const dynamic = 'force-dynamic';
 

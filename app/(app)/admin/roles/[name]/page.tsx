@@ -1,11 +1,11 @@
 import { forbidden, notFound } from 'next/navigation';
-import { mayAdminister } from '../../../../../dashboards/server/admin';
-import { currentLang, requirePrincipal } from '../../../../../dashboards/server/page';
-import { appDb } from '../../../../../dashboards/server/services';
-import { ta } from '../../../../../dashboards/i18n-admin';
-import { RoleHistoryView } from '../../../../../dashboards/ui/admin-views';
-import { RoleEditor } from '../../../../../dashboards/ui/role-editor';
-import { getRole, roleHistory } from '../../../../../roles/store';
+import { mayAdminister } from '@/dashboards/server/admin';
+import { currentLang, requirePrincipal } from '@/dashboards/server/page';
+import { appDb } from '@/dashboards/server/services';
+import { ta } from '@/dashboards/i18n-admin';
+import { RoleHistoryView } from '@/dashboards/ui/admin-views';
+import { RoleEditor } from '@/dashboards/ui/role-editor.client';
+import { getRole, roleHistory } from '@/roles/store';
 
 export const dynamic = 'force-dynamic';
 

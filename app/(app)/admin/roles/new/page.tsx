@@ -1,10 +1,10 @@
 import { forbidden } from 'next/navigation';
-import { mayAdminister } from '../../../../../dashboards/server/admin';
-import { currentLang, requirePrincipal } from '../../../../../dashboards/server/page';
-import { appDb } from '../../../../../dashboards/server/services';
-import { ta } from '../../../../../dashboards/i18n-admin';
-import { RoleEditor } from '../../../../../dashboards/ui/role-editor';
-import { getRole } from '../../../../../roles/store';
+import { mayAdminister } from '@/dashboards/server/admin';
+import { currentLang, requirePrincipal } from '@/dashboards/server/page';
+import { appDb } from '@/dashboards/server/services';
+import { ta } from '@/dashboards/i18n-admin';
+import { RoleEditor } from '@/dashboards/ui/role-editor.client';
+import { getRole } from '@/roles/store';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,10 +1,10 @@
 import { forbidden, notFound } from 'next/navigation';
-import { mayAdminister, publicUser, userFormChoices } from '../../../../../dashboards/server/admin';
-import { currentLang, requirePrincipal } from '../../../../../dashboards/server/page';
-import { appDb } from '../../../../../dashboards/server/services';
-import { ta } from '../../../../../dashboards/i18n-admin';
-import { UserForm } from '../../../../../dashboards/ui/user-form';
-import { getUser } from '../../../../../roles/store';
+import { mayAdminister, publicUser, userFormChoices } from '@/dashboards/server/admin';
+import { currentLang, requirePrincipal } from '@/dashboards/server/page';
+import { appDb } from '@/dashboards/server/services';
+import { ta } from '@/dashboards/i18n-admin';
+import { UserForm } from '@/dashboards/ui/user-form.client';
+import { getUser } from '@/roles/store';
 
 export const dynamic = 'force-dynamic';
 

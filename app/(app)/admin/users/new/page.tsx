@@ -1,8 +1,8 @@
 import { forbidden } from 'next/navigation';
-import { mayAdminister, userFormChoices } from '../../../../../dashboards/server/admin';
-import { currentLang, requirePrincipal } from '../../../../../dashboards/server/page';
-import { ta } from '../../../../../dashboards/i18n-admin';
-import { UserForm } from '../../../../../dashboards/ui/user-form';
+import { mayAdminister, userFormChoices } from '@/dashboards/server/admin';
+import { currentLang, requirePrincipal } from '@/dashboards/server/page';
+import { ta } from '@/dashboards/i18n-admin';
+import { UserForm } from '@/dashboards/ui/user-form.client';
 
 export const dynamic = 'force-dynamic';
 

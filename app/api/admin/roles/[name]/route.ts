@@ -1,10 +1,10 @@
 // GET /api/admin/roles/<name> — a role with its history; PUT {definition, version} — change it
 // (refused when someone else changed it since `version`); DELETE ?version=N — delete it.
 import { z } from 'zod';
-import { requireAdmin } from '../../../../../dashboards/server/admin';
-import { errorResponse, json, jsonBody, route } from '../../../../../dashboards/server/http';
-import { appDb } from '../../../../../dashboards/server/services';
-import { deleteRole, getRole, roleHistory, updateRole } from '../../../../../roles/store';
+import { requireAdmin } from '@/dashboards/server/admin';
+import { errorResponse, json, jsonBody, route } from '@/dashboards/server/http';
+import { appDb } from '@/dashboards/server/services';
+import { deleteRole, getRole, roleHistory, updateRole } from '@/roles/store';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,9 +1,9 @@
 // PATCH /api/admin/users/<username> {change, version} — name, roles, scope, active; refused when changed since `version`.
 import { z } from 'zod';
-import { publicUser, requireAdmin } from '../../../../../dashboards/server/admin';
-import { json, jsonBody, route } from '../../../../../dashboards/server/http';
-import { appDb } from '../../../../../dashboards/server/services';
-import { updateUser } from '../../../../../roles/users';
+import { publicUser, requireAdmin } from '@/dashboards/server/admin';
+import { json, jsonBody, route } from '@/dashboards/server/http';
+import { appDb } from '@/dashboards/server/services';
+import { updateUser } from '@/roles/users';
 
 export const dynamic = 'force-dynamic';
 

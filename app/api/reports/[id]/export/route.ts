@@ -1,7 +1,7 @@
 // GET /api/reports/<id>/export?format=csv|csv-de|xlsx|pdf|parquet&filter=d:v1|v2&from=…&to=… — a report as a file.
-import { exportReport } from '../../../../../dashboards/exports/service';
-import { exportContext } from '../../../../../dashboards/server/exports';
-import { fileResponse, route } from '../../../../../dashboards/server/http';
+import { exportReport } from '@/dashboards/exports/service';
+import { exportContext } from '@/dashboards/server/exports';
+import { fileResponse, route } from '@/dashboards/server/http';
 
 export const dynamic = 'force-dynamic';
 

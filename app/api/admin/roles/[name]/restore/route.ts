@@ -1,9 +1,9 @@
 // POST /api/admin/roles/<name>/restore {version, expectedVersion} — an older version becomes the newest.
 import { z } from 'zod';
-import { requireAdmin } from '../../../../../../dashboards/server/admin';
-import { json, jsonBody, route } from '../../../../../../dashboards/server/http';
-import { appDb } from '../../../../../../dashboards/server/services';
-import { restoreRole } from '../../../../../../roles/store';
+import { requireAdmin } from '@/dashboards/server/admin';
+import { json, jsonBody, route } from '@/dashboards/server/http';
+import { appDb } from '@/dashboards/server/services';
+import { restoreRole } from '@/roles/store';
 
 export const dynamic = 'force-dynamic';
 

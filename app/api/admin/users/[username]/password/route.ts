@@ -1,8 +1,8 @@
 // POST /api/admin/users/<username>/password — a new one-time password (answered once), sessions ended.
-import { requireAdmin } from '../../../../../../dashboards/server/admin';
-import { json, route } from '../../../../../../dashboards/server/http';
-import { appDb, services } from '../../../../../../dashboards/server/services';
-import { resetPassword } from '../../../../../../roles/users';
+import { requireAdmin } from '@/dashboards/server/admin';
+import { json, route } from '@/dashboards/server/http';
+import { appDb, services } from '@/dashboards/server/services';
+import { resetPassword } from '@/roles/users';
 
 export const dynamic = 'force-dynamic';
 

@@ -1,7 +1,7 @@
 // GET /api/dashboards/<slug>/panels/<panel>/export?format=…&<the dashboard's URL filters> — a panel's data as a file.
-import { exportPanel } from '../../../../../../../dashboards/exports/panel';
-import { exportContext } from '../../../../../../../dashboards/server/exports';
-import { fileResponse, route } from '../../../../../../../dashboards/server/http';
+import { exportPanel } from '@/dashboards/exports/panel';
+import { exportContext } from '@/dashboards/server/exports';
+import { fileResponse, route } from '@/dashboards/server/http';
 
 export const dynamic = 'force-dynamic';
 

@@ -12,7 +12,7 @@ import { CanvasRenderer } from 'echarts/renderers';
 import { buildOption } from '../chart-option';
 import { formatValue, t, type Lang } from '../i18n';
 import type { ChartSpec } from '../specs';
-import { useFilterNavigation } from './navigation';
+import { useFilterNavigation } from './navigation.client';
 
 echarts.use([BarChart, LineChart, MapChart, AriaComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer]);
 

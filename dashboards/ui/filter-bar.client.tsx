@@ -7,7 +7,7 @@
 import { useId } from 'react';
 import { t, type Lang } from '../i18n';
 import type { Category } from '../specs';
-import { useFilterNavigation } from './navigation';
+import { useFilterNavigation } from './navigation.client';
 
 export interface FilterOption {
   key: string;

@@ -12,7 +12,7 @@ import type { RoleDefinition, RoleRule } from '../../roles/permissions';
 import { OPERATORS, PLACEHOLDERS, SUBJECTS, isPlaceholder, subjectSpec } from '../../roles/vocabulary';
 import type { Lang } from '../i18n';
 import { ta } from '../i18n-admin';
-import { sendJson } from './api';
+import { sendJson } from './api.client';
 import { FormError } from './form-error';
 
 interface Condition {

@@ -9,7 +9,7 @@ import { useId, useState } from 'react';
 import type { PublicUser } from '../server/admin';
 import type { Lang } from '../i18n';
 import { ta } from '../i18n-admin';
-import { sendJson } from './api';
+import { sendJson } from './api.client';
 import { FormError } from './form-error';
 
 const split = (s: string) => s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean);

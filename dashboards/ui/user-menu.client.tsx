@@ -3,7 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { LANG_COOKIE, t, type Lang } from '../i18n';
-import { csrfToken } from './api';
+import { csrfToken } from './api.client';
 
 export function UserMenu({ lang, displayName }: { lang: Lang; displayName: string }) {
   const router = useRouter();

@@ -3,7 +3,7 @@
 import { useRouter } from 'next/navigation';
 import { useId, useState } from 'react';
 import { t, type Lang } from '../i18n';
-import { postJson, safeNext } from './api';
+import { postJson, safeNext } from './api.client';
 import { FormError } from './form-error';
 
 export function PasswordForm({ lang, next }: { lang: Lang; next: string }) {

@@ -4,7 +4,7 @@ import { useRouter } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import type { Lang } from '../i18n';
 import { ta } from '../i18n-admin';
-import { sendJson } from './api';
+import { sendJson } from './api.client';
 
 /** One button that sends a request and refreshes the page, or says why not. */
 function ActionButton({ lang, label, method, url, body, confirm, testId }: { lang: Lang; label: string; method: 'POST'; url: string; body: unknown; confirm?: string; testId?: string }) {

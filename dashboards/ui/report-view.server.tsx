@@ -14,11 +14,11 @@ import type { ReportDef } from '../reports/defs';
 import { canExport } from '../rights';
 import { filterBarProps } from '../server/options';
 import { requestSnapshot } from '../server/snapshot';
-import { NoData } from './dashboard-view';
-import { Chart } from './chart';
+import { NoData } from './dashboard-view.server';
+import { Chart } from './chart.client';
 import { ExportMenu } from './export-menu';
-import { FilterBar } from './filter-bar';
-import { ReportTableView } from './report-table';
+import { FilterBar } from './filter-bar.client';
+import { ReportTableView } from './report-table.client';
 
 type Params = Record<string, string | string[] | undefined>;
 

@@ -6,8 +6,8 @@ import { DASHBOARDS, REPORTS } from '../catalog';
 import { formatDate, t, type Lang } from '../i18n';
 import { canViewDashboard, canViewReport, describeRights } from '../rights';
 import { requestSnapshot } from '../server/snapshot';
-import { NavLink } from './nav-link';
-import { UserMenu } from './user-menu';
+import { NavLink } from './nav-link.client';
+import { UserMenu } from './user-menu.client';
 
 export async function Shell({ principal, lang, children }: { principal: Principal; lang: Lang; children: ReactNode }) {
   // the snapshot this page's figures come from (none yet: the pointer tells nothing to show)

@@ -13,7 +13,7 @@ import { ignoredFilters, panelData, parseFilters, type Filters } from '../server
 import { requestSnapshot } from '../server/snapshot';
 import { FILE_FORMATS } from '../exports/doc';
 import { canExportPanel } from '../rights';
-import { FilterBar } from './filter-bar';
+import { FilterBar } from './filter-bar.client';
 import { PanelFrame, PanelSkeleton } from './panels';
 
 /** The panel's export link: the dashboard's filters in its URL parameters. */
