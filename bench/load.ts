@@ -1,9 +1,11 @@
 /**
- * Load (architecture §7): 50 concurrent users browse dashboards with changing filters for 60 s
- * (15 s with --quick) against `next start` on loopback — each request a whole dashboard page as
- * the browser gets it (the server renders every panel: rights, queries, disclosure control),
- * read to its end. Throughput, p50/p95/p99, errors. Then the first query after a snapshot switch
- * against the warm median: the reader opens the newly published file on its first use.
+ * Load (architecture §7): managers browse whole dashboard pages (the server renders every panel:
+ * rights, queries, disclosure control) with changing filters against `fis serve` on loopback, each
+ * page read to its end — with the answer cache off and on, side by side in one run:
+ *   - 1 user without pause, 50 users without pause, 200 users each clicking every ~10 s;
+ *   - the miss path: 50 users asking filter states never asked before (periods ending on random days);
+ *   - the first view after a publication (the new snapshot warmed before the switch) against a warm one.
+ * Throughput, p50/p95/p99, errors, and the cache's hit ratio from the pipeline monitor's API.
  */
 import { readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { DASHBOARD_DEFS } from '../dashboards/defs';
@@ -15,12 +17,18 @@ import { prepareApp, startServer } from './browser';
 const USERS = ['leitung', 'analyst', 'abt-asyl', 'region-sued', 'ast-muc'];
 const STATES = ['01', '02', '03', '05', '06', '08', '09', '11', '14'];
 
-async function login(url: string, username: string): Promise<{ cookie: string; dashboards: string[] }> {
+interface Session {
+  user: string;
+  cookie: string;
+  dashboards: string[];
+}
+
+async function login(url: string, username: string): Promise<Session> {
   const r = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'demo-password-1' }) });
   if (!r.ok) throw new Error(`login of ${username} failed: ${r.status}`);
   const cookie = /fis_session=[^;]+/.exec(r.headers.getSetCookie().join('\n'))![0];
   const me = (await (await fetch(`${url}/api/session`, { headers: { cookie } })).json()) as { rights: { dashboards: string[] } };
-  return { cookie, dashboards: me.rights.dashboards };
+  return { user: username, cookie, dashboards: me.rights.dashboards };
 }
 
 /** A filter state a manager might pick: the default period, a state, a past year, a state in a past year. */
@@ -41,83 +49,159 @@ function filterState(i: number, slug: string): string {
   }
 }
 
+/** A filter state nobody asked before: a year ending on a day of its own (miss path). */
+function neverAsked(i: number): string {
+  const d = new Date(Date.UTC(2020, 0, 1) + (i * 7919 + 13) % (5 * 365) * 86_400_000);
+  const to = d.toISOString().slice(0, 10);
+  return `?from=${Number(to.slice(0, 4)) - 1}${to.slice(4)}&to=${to}`;
+}
+
+interface LoadResult {
+  pages: number;
+  perSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  errors: number;
+  firstError: string;
+  mib: number;
+}
+
+/** `users` virtual users for `seconds`, each waiting `pause()` ms between pages. */
+async function load(url: string, sessions: Session[], users: number, seconds: number, pause: () => number, url4: (i: number, slug: string) => string): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let firstError = '';
+  let bytes = 0;
+  const deadline = Date.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: users }, async (_, v) => {
+      const s = sessions[v % sessions.length]!;
+      // spread the first clicks of paused users over their pause
+      const first = pause();
+      if (first) await new Promise((r) => setTimeout(r, Math.random() * first));
+      for (let i = v; Date.now() < deadline; i += 7) {
+        const slug = s.dashboards[i % s.dashboards.length]!;
+        const start = performance.now();
+        try {
+          const r = await fetch(`${url}/dashboards/${slug}${url4(i, slug)}`, { headers: { cookie: s.cookie } });
+          const body = await r.arrayBuffer();
+          bytes += body.byteLength;
+          if (r.status !== 200) {
+            errors++;
+            firstError ||= `${r.status} on ${slug}`;
+          } else {
+            latencies.push(performance.now() - start);
+          }
+        } catch (e) {
+          errors++;
+          firstError ||= (e as Error).message;
+        }
+        const wait = pause();
+        if (wait && Date.now() + wait < deadline) await new Promise((r) => setTimeout(r, wait));
+        else if (wait) break;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  const ms = (p: number) => (latencies.length ? Math.round(percentile(latencies, p)) : NaN);
+  return { pages: latencies.length, perSecond: Math.round((latencies.length / elapsed) * 10) / 10, p50: ms(50), p95: ms(95), p99: ms(99), errors, firstError, mib: Math.round(bytes / 2 ** 20) };
+}
+
+async function cacheStats(url: string, admin: string): Promise<{ hitRatio: number | null; bytes: number; entries: number; warmUp: { snapshot: string; seconds: number; answers: number } | null; serving: string | null }> {
+  const r = (await (await fetch(`${url}/api/admin/pipeline`, { headers: { cookie: admin } })).json()) as { answers: { cache: { hitRatio: number | null; bytes: number; entries: number }; warmUp: { snapshot: string; seconds: number; answers: number } | null; serving: string | null } };
+  return { ...r.answers.cache, warmUp: r.answers.warmUp, serving: r.answers.serving };
+}
+
 export async function benchLoad(ctx: BenchContext): Promise<void> {
   const dir = await ensureWarehouse(ctx);
   await prepareApp(ctx, dir);
-  const { url, server } = await startServer(dir);
-  try {
-    const sessions = await Promise.all(USERS.map((u) => login(url, u)));
-    const concurrency = 50;
-    const seconds = ctx.quick ? 15 : 60;
-    const latencies: number[] = [];
-    let errors = 0;
-    let firstError = '';
-    let bytes = 0;
-    const deadline = Date.now() + seconds * 1000;
-    const t0 = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async (_, v) => {
-        const s = sessions[v % sessions.length]!;
-        for (let i = v; Date.now() < deadline; i += 7) {
-          const slug = s.dashboards[i % s.dashboards.length]!;
-          const start = performance.now();
-          try {
-            const r = await fetch(`${url}/dashboards/${slug}${filterState(i, slug)}`, { headers: { cookie: s.cookie } });
-            const body = await r.arrayBuffer();
-            bytes += body.byteLength;
-            if (r.status !== 200) {
-              errors++;
-              firstError ||= `${r.status} on ${slug}`;
-              continue;
-            }
-            latencies.push(performance.now() - start);
-          } catch (e) {
-            errors++;
-            firstError ||= (e as Error).message;
-          }
-        }
-      }),
-    );
-    const elapsed = (performance.now() - t0) / 1000;
-    if (errors) ctx.log(`${errors} failed requests (first: ${firstError})`);
-    const note = `${concurrency} users, ${seconds} s, ${latencies.length} pages, ${(bytes / 2 ** 20).toFixed(0)} MiB`;
-    ctx.record({ section: 'load', name: 'whole dashboard pages per second', value: Math.round((latencies.length / elapsed) * 10) / 10, unit: '/s', note });
-    ctx.record({ section: 'load', name: 'page p50', value: Math.round(median(latencies)), unit: 'ms' });
-    ctx.record({ section: 'load', name: 'page p95', value: Math.round(percentile(latencies, 95)), unit: 'ms' });
-    ctx.record({ section: 'load', name: 'page p99', value: Math.round(percentile(latencies, 99)), unit: 'ms' });
-    ctx.record({ section: 'load', name: 'errors', value: errors, unit: '', target: '<= 0' });
-
-    // the first query after a snapshot switch: point CURRENT at the previous snapshot and back
-    const current = readCurrent(dir)!;
-    const older = readdirSync(snapshotsDir(dir)).filter((f) => f.endsWith('.duckdb') && !f.startsWith(current.id)).sort().at(-1);
-    if (older) {
-      const q = `${url}/api/query?metric=applications&metric=decisions&by=month&by=state&from=2025-01-01&to=2025-12-31`;
-      const ask = async () => {
-        const start = performance.now();
-        const r = await fetch(q, { headers: { cookie: sessions[0]!.cookie } });
-        await r.arrayBuffer();
-        if (!r.ok) throw new Error(`query failed: ${r.status}`);
-        return performance.now() - start;
-      };
-      const warm: number[] = [];
-      for (let i = 0; i < 7; i++) warm.push(await ask());
-      const { file: _f, ...pointer } = current;
-      const point = (id: string) => {
-        writeFileSync(`${currentPointer(dir)}.bench`, JSON.stringify({ ...pointer, id }, null, 2) + '\n');
-        renameSync(`${currentPointer(dir)}.bench`, currentPointer(dir));
-      };
-      const first: number[] = [];
-      try {
-        for (const id of [older.replace(/\.duckdb$/, ''), current.id, older.replace(/\.duckdb$/, ''), current.id]) {
-          point(id);
-          first.push(await ask());
-        }
-      } finally {
-        point(current.id);
+  const seconds = ctx.quick ? 12 : 60;
+  const thinking = () => 5_000 + Math.random() * 10_000;
+  const profiles = [
+    { name: '1 user, no pause', users: 1, pause: () => 0 },
+    { name: '50 users, no pause', users: 50, pause: () => 0, target: '<= 300' },
+    { name: '200 users, a click every ~10 s', users: 200, pause: thinking, target: '<= 300' },
+  ];
+  const perSecond: Record<string, Record<string, number>> = {};
+  for (const cache of ['off', 'on'] as const) {
+    const { url, server } = await startServer(dir, cache === 'off' ? { FIS_CACHE_MB: '0' } : {});
+    try {
+      const sessions = await Promise.all(USERS.map((u) => login(url, u)));
+      const admin = (await login(url, 'admin')).cookie;
+      for (const p of profiles) {
+        ctx.log(`load: ${p.name}, cache ${cache}`);
+        const r = await load(url, sessions, p.users, seconds, p.pause, filterState);
+        if (r.errors) ctx.log(`${r.errors} failed requests (first: ${r.firstError})`);
+        (perSecond[p.name] ??= {})[cache] = r.perSecond;
+        const label = `${p.name}, cache ${cache}`;
+        const hits = cache === 'on' ? await cacheStats(url, admin) : undefined;
+        ctx.record({ section: 'load', name: `${label}: pages/s`, value: r.perSecond, unit: '/s', note: `${r.pages} pages, ${r.mib} MiB${hits ? `; hit ratio ${Math.round((hits.hitRatio ?? 0) * 100)} %, ${hits.entries} answers, ${(hits.bytes / 2 ** 20).toFixed(0)} MiB` : ''}` });
+        ctx.record({ section: 'load', name: `${label}: p50 / p99`, value: r.p50, unit: 'ms', note: `p99 ${r.p99} ms` });
+        ctx.record({ section: 'load', name: `${label}: p95`, value: r.p95, unit: 'ms', target: cache === 'on' ? p.target : undefined });
+        ctx.record({ section: 'load', name: `${label}: errors`, value: r.errors, unit: '', target: '<= 0' });
       }
-      ctx.record({ section: 'load', name: 'query after a snapshot switch (first answer)', value: Math.round(median(first)), unit: 'ms', note: `warm ${median(warm).toFixed(0)} ms` });
+      if (cache === 'on') {
+        ctx.log('load: the miss path (filter states never asked before), cache on');
+        const miss = await load(url, sessions, 50, seconds, () => 0, (i) => neverAsked(i));
+        ctx.record({ section: 'load', name: 'miss path, 50 users, cache on: p95', value: miss.p95, unit: 'ms', note: `${miss.perSecond} pages/s, p50 ${miss.p50} ms, ${miss.errors} errors` });
+        await firstViewAfterPublication(ctx, url, dir, sessions, admin);
+      }
+    } finally {
+      server.kill('SIGTERM');
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+  }
+  for (const [name, v] of Object.entries(perSecond)) {
+    if (v.off && v.on) ctx.record({ section: 'load', name: `${name}: throughput cache on ÷ off`, value: Math.round((v.on / v.off) * 10) / 10, unit: '×', target: name.startsWith('50 users') ? '>= 10' : undefined });
+  }
+}
+
+/**
+ * The first view after a publication: CURRENT is pointed at the previous snapshot and back (as a
+ * run publishes); the server warms the new one for its users' scopes before it switches; then the
+ * first default view is timed against warm ones.
+ */
+async function firstViewAfterPublication(ctx: BenchContext, url: string, dir: string, sessions: Session[], admin: string): Promise<void> {
+  const current = readCurrent(dir)!;
+  const older = readdirSync(snapshotsDir(dir)).filter((f) => f.endsWith('.duckdb') && !f.startsWith(current.id)).sort().at(-1)?.replace(/\.duckdb$/, '');
+  if (!older) return;
+  const s = sessions.find((x) => x.user === 'analyst')!;
+  const view = async () => {
+    const start = performance.now();
+    const r = await fetch(`${url}/dashboards/overview`, { headers: { cookie: s.cookie } });
+    await r.arrayBuffer();
+    if (!r.ok) throw new Error(`view failed: ${r.status}`);
+    return performance.now() - start;
+  };
+  const warm: number[] = [];
+  for (let i = 0; i < 7; i++) warm.push(await view());
+  const { file: _f, ...pointer } = current;
+  const point = (id: string) => {
+    writeFileSync(`${currentPointer(dir)}.bench`, JSON.stringify({ ...pointer, id }, null, 2) + '\n');
+    renameSync(`${currentPointer(dir)}.bench`, currentPointer(dir));
+  };
+  const first: number[] = [];
+  const warmups: number[] = [];
+  try {
+    for (const id of [older, current.id, older, current.id]) {
+      point(id);
+      // any request notices the new pointer and starts the warm-up; wait until it serves the new snapshot
+      await fetch(`${url}/api/session`, { headers: { cookie: s.cookie } });
+      await view();
+      for (let i = 0; i < 1200; i++) {
+        const st = await cacheStats(url, admin);
+        if (st.serving === id) {
+          if (st.warmUp?.snapshot === id) warmups.push(st.warmUp.seconds);
+          break;
+        }
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      first.push(await view());
     }
   } finally {
-    server.kill('SIGTERM');
+    point(current.id);
   }
+  ctx.record({ section: 'load', name: 'first dashboard view after a publication (warmed)', value: Math.round(median(first)), unit: 'ms', note: `warm ${median(warm).toFixed(0)} ms; warm-up ${warmups.length ? median(warmups).toFixed(1) : '?'} s` });
 }

@@ -17,7 +17,8 @@ import { SnapshotReader, readCurrent } from '../warehouse/snapshots';
 import { etlOpts, reconcileWithSources } from '../test/etl-helpers';
 import { exportLake } from './lake';
 import { runEtl } from './run';
-import { etlStatus, listRuns } from '../warehouse/pipeline';
+import { listRuns } from './history';
+import { etlStatus } from './status';
 
 describe('ETL failure handling', () => {
   const t = tempDir();
@@ -155,10 +156,12 @@ describe('ETL failure handling', () => {
         env: { ...process.env, FIS_DATA_DIR: t.dir, FIS_LOG_LEVEL: 'error', FIS_FRESHNESS_HOURS: '87600' },
         stdio: 'ignore',
       });
-      // somewhere between start-up and publication
-      await new Promise((r) => setTimeout(r, 1500 + Math.random() * 5000));
+      // listened for at once: a run that ends before the kill must not leave the test waiting
+      const exited = new Promise((r) => child.once('exit', r));
+      // somewhere between start-up and publication (a run on tiny takes about 3 s)
+      await new Promise((r) => setTimeout(r, 800 + Math.random() * 2500));
       child.kill('SIGKILL');
-      await new Promise((r) => child.once('exit', r));
+      await exited;
 
       const current = readCurrent(t.dir)!;
       const duck = await openDuck(current.file, { readOnly: true });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../platform/config';
 import { tempDir } from '../test/helpers';
-import { schedulerStateFile } from '../warehouse/pipeline';
+import { schedulerStateFile } from './history';
 import { startScheduler } from './scheduler';
 
 const never = '0 0 1 1 *';
@@ -82,11 +82,13 @@ describe('scheduler', () => {
       env: { ...process.env, FIS_DATA_DIR: t.dir, FIS_SCHEDULE_INCREMENTAL: never, FIS_SCHEDULE_FULL: never, FIS_LOG_LEVEL: 'warn' },
       stdio: 'ignore',
     });
+    const exited = new Promise((r) => child.once('exit', r));
     const file = schedulerStateFile(t.dir);
-    for (let i = 0; i < 200 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+    // start-up compiles the TypeScript: on a loaded machine that takes a while
+    for (let i = 0; i < 1200 && !existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
     expect(existsSync(file)).toBe(true);
     child.kill('SIGTERM');
-    const code = await new Promise((r) => child.once('exit', r));
+    const code = await exited;
     expect(code).toBe(0);
     expect(existsSync(file)).toBe(false);
     t.cleanup();

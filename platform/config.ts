@@ -54,6 +54,9 @@ const schema = z.object({
       }
     }, 'must be a comma-separated list of IP addresses or CIDR ranges, e.g. 127.0.0.1/32,10.0.0.0/8'),
   FIS_OTP_HOURS: intFrom(72, 1),
+  FIS_CACHE_MB: intFrom(256, 0),
+  FIS_QUERY_CONCURRENCY: intFrom(0, 0),
+  FIS_WARMUP_SECONDS: intFrom(120, 0),
   FIS_FRESHNESS_HOURS: intFrom(48, 1),
   FIS_ETL_OVERLAP_MINUTES: intFrom(10, 0),
   FIS_ETL_RECONCILE: z.enum(['full-runs', 'always']).default('full-runs'),
@@ -81,6 +84,8 @@ export interface Config {
   freshnessHours: number;
   etl: { overlapMinutes: number; reconcile: 'full-runs' | 'always'; retries: number; lakeDir?: string };
   http: { port: number; host: string };
+  /** answers kept per process (MiB; 0: no cache), statements run at once (0: one per core), bound of the warm-up after a publication */
+  answers: { cacheMb: number; concurrency: number; warmupSeconds: number };
   projectRoot: string;
 }
 
@@ -138,6 +143,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       lakeDir: e.FIS_LAKE_DIR ? resolve(/*turbopackIgnore: true*/ projectRoot, e.FIS_LAKE_DIR) : undefined,
     },
     http: { port: e.PORT, host: e.HOST },
+    answers: { cacheMb: e.FIS_CACHE_MB, concurrency: e.FIS_QUERY_CONCURRENCY, warmupSeconds: e.FIS_WARMUP_SECONDS },
     projectRoot,
   };
 }

@@ -4,6 +4,7 @@
  * boundary: BIGINT/HUGEINT/DECIMAL become numbers, dates ISO text, timestamps ISO text in UTC.
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from '@duckdb/node-api';
+import { statementQueue } from './statement-queue';
 
 export type Row = Record<string, unknown>;
 
@@ -77,12 +78,19 @@ export async function openDuck(file: string, opts: { readOnly?: boolean; threads
     throw e;
   }
   let closed = false;
+  // reading a snapshot goes through the process's statement queue; the ETL's own files do not
+  const slot = () => (readOnly ? statementQueue.acquire() : Promise.resolve(() => {}));
   const withCon = async <T>(fn: (con: DuckDBConnection) => Promise<T>): Promise<T> => {
-    const con = await instance.connect();
+    const release = await slot();
     try {
-      return await fn(con);
+      const con = await instance.connect();
+      try {
+        return await fn(con);
+      } finally {
+        con.closeSync();
+      }
     } finally {
-      con.closeSync();
+      release();
     }
   };
   return {
@@ -93,7 +101,11 @@ export async function openDuck(file: string, opts: { readOnly?: boolean; threads
     table: (sql, params) => withCon(async (con) => convert(await exec(con, sql, params))),
     stream: (sql, params) => ({
       [Symbol.asyncIterator]: async function* () {
-        const con = await instance.connect();
+        const release = await slot();
+        const con = await instance.connect().catch((e: unknown) => {
+          release();
+          throw e;
+        });
         try {
           const res = params && params.length ? await con.stream(sql, params as never) : await con.stream(sql);
           const columns = res.columnNames();
@@ -101,6 +113,7 @@ export async function openDuck(file: string, opts: { readOnly?: boolean; threads
           for await (const rows of res.yieldRowsJson()) yield convertRows(columns, types, rows as unknown as unknown[][]);
         } finally {
           con.closeSync();
+          release();
         }
       },
     }),

@@ -15,6 +15,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path';
 import { UserError } from '../platform/errors';
 import { openDuck, type Duck } from './duckdb';
+import { answerCache } from './semantic/answer-cache';
 
 export interface SnapshotInfo {
   id: string;
@@ -145,16 +146,44 @@ interface Handle {
  * same one even when a run publishes meanwhile; a superseded snapshot stays open while it is used
  * and for `graceMs` after (pinned requests may still ask), then it is closed.
  */
+export interface WarmUp {
+  /** what was computed, for the monitor and the log */
+  scopes: number;
+  answers: number;
+}
+
+export interface WarmUpRecord extends WarmUp {
+  snapshot: string;
+  seconds: number;
+  /** true when the bound was reached and the readers switched before it was done */
+  timedOut: boolean;
+  at: string;
+}
+
+export interface ReaderOptions {
+  /** how long a superseded snapshot stays open after its last use */
+  graceMs?: number;
+  /**
+   * Before switching to a newly published snapshot, this runs against it (the web app computes the
+   * default views of its users there, so the first manager after a run meets a warm cache); the
+   * readers keep answering from the previous snapshot until it is done or `warmUpMs` have passed.
+   */
+  warmUp?: (snapshot: PinnedSnapshot) => Promise<WarmUp>;
+  warmUpMs?: number;
+}
+
 export class SnapshotReader implements SnapshotSource {
   private readonly handles = new Map<string, Handle>();
   private currentId?: string;
   private pointerStamp = '';
   private opening?: Promise<void>;
   private sweeper?: NodeJS.Timeout;
+  private warming?: string;
+  private lastWarmUp?: WarmUpRecord;
 
   constructor(
     private readonly dataDir: string,
-    private readonly opts: { graceMs?: number } = {},
+    private readonly opts: ReaderOptions = {},
   ) {}
 
   private stamp(): string {
@@ -176,9 +205,10 @@ export class SnapshotReader implements SnapshotSource {
             throw new UserError('No warehouse snapshot has been published yet; run "fis etl run" first.', { httpStatus: 503 });
           }
           if (!this.handles.has(info.id)) await this.open(info);
-          this.currentId = info.id;
           this.pointerStamp = stamp;
-          this.sweep();
+          if (info.id === this.currentId || info.id === this.warming) return;
+          if (this.currentId && this.opts.warmUp) this.warm(info);
+          else this.switchTo(info.id);
         })().finally(() => {
           this.opening = undefined;
         });
@@ -186,6 +216,48 @@ export class SnapshotReader implements SnapshotSource {
       await this.opening;
     }
     return this.handles.get(this.currentId!)!.info;
+  }
+
+  private switchTo(id: string): void {
+    this.currentId = id;
+    this.sweep();
+  }
+
+  /** Warms a new snapshot while the current one keeps serving; switches when done or when the time is up. */
+  private warm(info: SnapshotInfo): void {
+    this.warming = info.id;
+    const started = Date.now();
+    const bound = this.opts.warmUpMs ?? 120_000;
+    let timedOut = false;
+    const timer = new Promise<undefined>((resolve) =>
+      setTimeout(() => {
+        timedOut = true;
+        resolve(undefined);
+      }, bound).unref(),
+    );
+    const work = this.opts.warmUp!(new PinnedSnapshot(this, info)).catch(() => undefined);
+    const done = (result: WarmUp | undefined) => {
+      this.lastWarmUp = { snapshot: info.id, scopes: result?.scopes ?? 0, answers: result?.answers ?? 0, seconds: (Date.now() - started) / 1000, timedOut, at: new Date().toISOString() };
+    };
+    void Promise.race([work, timer]).then((result) => {
+      if (this.warming === info.id) {
+        this.warming = undefined;
+        // only if it is still what the pointer names (a newer one may have come meanwhile)
+        if (readCurrent(this.dataDir)?.id === info.id) this.switchTo(info.id);
+      }
+      if (!timedOut) done(result);
+      else void work.then(done);
+    });
+  }
+
+  /** The last warm-up after a publication (for the pipeline monitor). */
+  warmUpRecord(): WarmUpRecord | undefined {
+    return this.lastWarmUp;
+  }
+
+  /** The snapshot answers come from now (which may lag the pointer while a new one is warmed). */
+  serving(): SnapshotInfo | undefined {
+    return this.currentId ? this.handles.get(this.currentId)?.info : undefined;
   }
 
   private async open(info: SnapshotInfo): Promise<Handle> {
@@ -200,9 +272,10 @@ export class SnapshotReader implements SnapshotSource {
     const grace = this.opts.graceMs ?? 120_000;
     const now = Date.now();
     for (const [id, h] of this.handles) {
-      if (id !== this.currentId && h.inFlight === 0 && now - h.lastUsed >= grace) {
+      if (id !== this.currentId && id !== this.warming && h.inFlight === 0 && now - h.lastUsed >= grace) {
         this.handles.delete(id);
         h.duck.close();
+        answerCache.dropSnapshot(id);
       }
     }
     const waiting = this.handles.size > 1;
@@ -257,6 +330,7 @@ export class SnapshotReader implements SnapshotSource {
       if (h.inFlight === 0) {
         h.duck.close();
         this.handles.delete(id);
+        answerCache.dropSnapshot(id);
       }
     }
     this.currentId = undefined;

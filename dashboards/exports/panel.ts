@@ -6,6 +6,7 @@
  */
 import 'server-only';
 import { UserError } from '../../platform/errors';
+import { withPriority } from '../../warehouse/statement-queue';
 import { dimension } from '../../warehouse/semantic/dimensions';
 import { DASHBOARDS } from '../catalog';
 import { dashboardDef } from '../defs';
@@ -52,7 +53,10 @@ function panelTable(title: string, data: Awaited<ReturnType<typeof panelData>>, 
 }
 
 /** Exports a dashboard panel's data; `params` are the dashboard's URL parameters (state=09&from=…). */
-export async function exportPanel(ctx: ExportContext, slug: string, panelId: string, formatIn: string | null | undefined, params: Record<string, string | string[] | undefined>): Promise<ExportFile> {
+/** exportPanel at the queue's export priority: interactive views go first. */
+export const exportPanel = (ctx: ExportContext, slug: string, panelId: string, formatIn: string | null | undefined, params: Record<string, string | string[] | undefined>): Promise<ExportFile> => withPriority('export', () => exportPanelNow(ctx, slug, panelId, formatIn, params));
+
+async function exportPanelNow(ctx: ExportContext, slug: string, panelId: string, formatIn: string | null | undefined, params: Record<string, string | string[] | undefined>): Promise<ExportFile> {
   const def = dashboardDef(slug);
   const panel = def?.panels.find((p) => p.id === panelId);
   if (!def || !DASHBOARDS.some((d) => d.id === slug)) throw new UserError(`There is no dashboard "${slug.slice(0, 60)}".`, { httpStatus: 404, exitCode: 2 });

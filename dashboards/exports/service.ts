@@ -12,6 +12,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../platform/errors';
+import { withPriority } from '../../warehouse/statement-queue';
 import type { Principal } from '../../roles/access';
 import type { AppDb } from '../../roles/app-db';
 import { audit } from '../../roles/store';
@@ -112,7 +113,10 @@ export interface ExportParams {
   to?: string;
 }
 
-export async function exportReport(ctx: ExportContext, id: string, formatIn: string | null | undefined, params: ExportParams): Promise<ExportFile> {
+/** exportReport at the queue's export priority: interactive views go first. */
+export const exportReport = (ctx: ExportContext, id: string, formatIn: string | null | undefined, params: ExportParams): Promise<ExportFile> => withPriority('export', () => exportReportNow(ctx, id, formatIn, params));
+
+async function exportReportNow(ctx: ExportContext, id: string, formatIn: string | null | undefined, params: ExportParams): Promise<ExportFile> {
   const def = reportDef(id);
   if (!def || !REPORTS.some((r) => r.id === id)) throw new UserError(`There is no report "${id.slice(0, 60)}"; the reports are ${REPORTS.map((r) => r.id).join(', ')}.`, { httpStatus: 404, exitCode: 2 });
   const format = checkFileFormat(formatIn);
@@ -131,7 +135,10 @@ export async function exportReport(ctx: ExportContext, id: string, formatIn: str
  * A query answer as a file (no row limit): DuckDB writes it to a temporary file that the caller
  * streams and removes. The German-Excel CSV gets its byte-order mark as `prefix`.
  */
-export async function exportAnswer(ctx: ExportContext, raw: RawQuery, formatIn: string): Promise<ExportFile> {
+/** exportAnswer at the queue's export priority: interactive views go first. */
+export const exportAnswer = (ctx: ExportContext, raw: RawQuery, formatIn: string): Promise<ExportFile> => withPriority('export', () => exportAnswerNow(ctx, raw, formatIn));
+
+async function exportAnswerNow(ctx: ExportContext, raw: RawQuery, formatIn: string): Promise<ExportFile> {
   const format = checkAnswerFormat(formatIn);
   if (!canExportAnswers(ctx.principal, format)) await refuse(ctx, 'query', format, t(ctx.lang, 'noExportRight'));
   const q = parseQuery(raw);

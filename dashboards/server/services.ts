@@ -6,7 +6,9 @@
 import 'server-only';
 import { getConfig, type Config } from '../../platform/config';
 import { openAppDb, type AppDbHandle } from '../../roles/app-db';
+import { answerCache } from '../../warehouse/semantic/answer-cache';
 import { SnapshotReader } from '../../warehouse/snapshots';
+import { statementQueue } from '../../warehouse/statement-queue';
 
 interface Services {
   config: Config;
@@ -25,7 +27,14 @@ export function services(): Services {
       // retried on the next request
       if (g.__fisServices?.app === app) g.__fisServices = undefined;
     });
-    g.__fisServices = { config, reader: new SnapshotReader(config.dataDir), app };
+    answerCache.setMaxBytes(config.answers.cacheMb * 2 ** 20);
+    if (config.answers.concurrency) statementQueue.setSlots(config.answers.concurrency);
+    const reader = new SnapshotReader(config.dataDir, {
+      // the web process warms a new snapshot for its users before it switches to it
+      warmUp: async (snapshot) => (await import('./warmup')).warmSnapshot(snapshot),
+      warmUpMs: config.answers.warmupSeconds * 1000,
+    });
+    g.__fisServices = { config, reader, app };
   }
   return g.__fisServices;
 }

@@ -5,10 +5,12 @@
  */
 import { describeRule, diffRoles } from '../../roles/describe';
 import type { AuditEntry, AuditQuery, RoleVersion, StoredRole, StoredUser } from '../../roles/store';
-import type { EtlStatus } from '../../warehouse/pipeline';
+import type { EtlStatus } from '../../etl/status';
 import { formatDate, type Lang } from '../i18n';
 import { ta } from '../i18n-admin';
 import { AutoRefresh, RestoreButton, RunNowButtons } from './admin-actions.client';
+import { AnswersSection } from './answers-status';
+import type { AnswersStatus } from '../server/answers';
 
 /** A plain table: column headings, and rows whose first cell heads the row. */
 function AdminTable({ lang, label, testId, headers, rows, empty }: { lang: Lang; label: string; testId: string; headers: string[]; rows: Array<{ key: string; cells: Array<React.ReactNode> }>; empty?: string }) {
@@ -159,7 +161,7 @@ export function RoleHistoryView({ lang, name, history, current }: { lang: Lang; 
 const seconds = (n: number | undefined, lang: Lang) => (n === undefined ? '' : `${n.toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB', { maximumFractionDigits: 1 })} s`);
 
 /** The pipeline monitor: freshness, schedule, runs (status, duration, rows per table and stage, reason), findings, quarantine. */
-export function PipelineView({ lang, status, canRun, active }: { lang: Lang; status: EtlStatus; canRun: boolean; active: boolean }) {
+export function PipelineView({ lang, status, canRun, active, answers }: { lang: Lang; status: EtlStatus; canRun: boolean; active: boolean; answers?: AnswersStatus }) {
   const s = status;
   const last = s.runs[0];
   return (
@@ -242,6 +244,7 @@ export function PipelineView({ lang, status, canRun, active }: { lang: Lang; sta
           ) : null}
         </section>
       ) : null}
+      {answers ? <AnswersSection lang={lang} s={answers} /> : null}
       <section className="panel" aria-labelledby="quarantine" style={{ marginTop: 'var(--gap)' }}>
         <h2 id="quarantine">{ta(lang, 'quarantine')}</h2>
         <p className="hint">{ta(lang, 'quarantineHint')}</p>

@@ -10,6 +10,7 @@ import type { Duck } from '../duckdb';
 import type { SnapshotInfo, SnapshotSource } from '../snapshots';
 import { DIMENSIONS, TIME_PATTERN, dimension, isTime, type Lang } from './dimensions';
 import { compileAnswer, planAggregates, planPending, type DataEnd, type GroupPlan } from './compile';
+import { answerCache } from './answer-cache';
 import { ROLLUPS } from './rollups';
 import { metric, type Domain, type MetricDef } from './metrics';
 import { CONDITION_FIELDS, type Access, type MetricQuery, type QueryResult, type RowCondition } from './types';
@@ -165,6 +166,8 @@ function restrictionFor(access: Access, m: MetricDef): RowCondition {
 export interface QueryOptions {
   useRollups?: boolean;
   maxRows?: number;
+  /** false: ask the warehouse even if the answer is cached (benchmarks, the uncached oracle in tests) */
+  cache?: boolean;
 }
 
 export interface PlannedQuery {
@@ -206,33 +209,42 @@ export async function runQuery(reader: SnapshotSource, q: MetricQuery, access: A
   const maxRows = opts.maxRows ?? LIMITS.rows;
   return reader.use(async (duck, info) => {
     const plan = await planQuery(duck, info, q, access, { ...opts, limit: maxRows + 1 });
-    const t = await duck.table(plan.sql, plan.parameters);
-    if (t.rows.length > maxRows) {
-      throw new UserError(`The answer would have more than ${maxRows.toLocaleString('en-US')} rows; narrow the period or use fewer dimensions.`);
-    }
-    const sup = t.columns.indexOf('__suppressed');
-    let suppressed = 0;
-    const out = t.rows.map((r) => {
-      suppressed += Number(r[sup] ?? 0);
-      return r.slice(0, q.by.length + q.metrics.length) as Array<string | number | null>;
-    });
-    // chronological for time, code-list order for codes
-    const orders = await Promise.all(q.by.map((d) => allowedValues(duck, info.id, d)));
-    const rank = (i: number, v: string | number | null | undefined) => {
-      if (v === null || v === undefined) return Number.MAX_SAFE_INTEGER;
-      return orders[i]?.get(String(v)) ?? v;
-    };
-    out.sort((a, b) => {
-      for (let i = 0; i < q.by.length; i++) {
-        const x = rank(i, a[i]);
-        const y = rank(i, b[i]);
-        if (x === y) continue;
-        return x < y ? -1 : 1;
-      }
-      return 0;
-    });
-    return { columns: plan.columns, rows: out, suppressed, dataAsOf: info.dataAsOf, snapshot: info.id };
+    if (opts.cache === false) return answer(duck, info, q, plan, maxRows);
+    // the statement carries the row condition and disclosure control; the mode is named as well
+    const mode = JSON.stringify([access.unsuppressed, access.suppressBelow]);
+    const key = `${mode}\u0000${maxRows}\u0000${JSON.stringify(plan.columns)}\u0000${plan.sql}\u0000${JSON.stringify(plan.parameters)}`;
+    return answerCache.get(info.id, key, () => answer(duck, info, q, plan, maxRows));
   });
+}
+
+/** Runs a planned question and shapes its answer: rows in the order of time and the code lists. */
+async function answer(duck: Duck, info: SnapshotInfo, q: MetricQuery, plan: PlannedQuery, maxRows: number): Promise<QueryResult> {
+  const t = await duck.table(plan.sql, plan.parameters);
+  if (t.rows.length > maxRows) {
+    throw new UserError(`The answer would have more than ${maxRows.toLocaleString('en-US')} rows; narrow the period or use fewer dimensions.`);
+  }
+  const sup = t.columns.indexOf('__suppressed');
+  let suppressed = 0;
+  const out = t.rows.map((r) => {
+    suppressed += Number(r[sup] ?? 0);
+    return r.slice(0, q.by.length + q.metrics.length) as Array<string | number | null>;
+  });
+  // chronological for time, code-list order for codes
+  const orders = await Promise.all(q.by.map((d) => allowedValues(duck, info.id, d)));
+  const rank = (i: number, v: string | number | null | undefined) => {
+    if (v === null || v === undefined) return Number.MAX_SAFE_INTEGER;
+    return orders[i]?.get(String(v)) ?? v;
+  };
+  out.sort((a, b) => {
+    for (let i = 0; i < q.by.length; i++) {
+      const x = rank(i, a[i]);
+      const y = rank(i, b[i]);
+      if (x === y) continue;
+      return x < y ? -1 : 1;
+    }
+    return 0;
+  });
+  return { columns: plan.columns, rows: out, suppressed, dataAsOf: info.dataAsOf, snapshot: info.id };
 }
 
 /** dimensionLabels, cached per snapshot (labels change only with a new snapshot). */

@@ -1,0 +1,87 @@
+/**
+ * The warm-up after a publication: before a web process switches to a new snapshot, it computes
+ * there what its managers will ask first — the default view of every dashboard (the filter bar's
+ * choices, every panel) and every report at its default period — once for each distinct rights
+ * scope among the users with a session, at the lowest priority of the statement queue. The
+ * answers land in the answer cache under the new snapshot, so the first click after a run is as
+ * quick as the hundredth.
+ */
+import 'server-only';
+import { sql } from 'kysely';
+import { createLogger } from '../../platform/logger';
+import { principalFor, type Principal } from '../../roles/access';
+import { getUserById } from '../../roles/store';
+import { answerCache } from '../../warehouse/semantic/answer-cache';
+import { METRICS } from '../../warehouse/semantic/metrics';
+import { mayUseMetric } from '../../warehouse/semantic/query';
+import type { PinnedSnapshot, WarmUp } from '../../warehouse/snapshots';
+import { withPriority } from '../../warehouse/statement-queue';
+import { DASHBOARD_DEFS } from '../defs';
+import { buildReport, reportFilters } from '../reports/build';
+import { REPORT_DEFS } from '../reports/defs';
+import { canViewDashboard, canViewReport } from '../rights';
+import { dashboardSource, filterBarProps } from './options';
+import { panelData, parseFilters } from './panels';
+import { appDb, services } from './services';
+
+const log = createLogger('warmup');
+
+/** What decides every answer a user gets: two users with the same scope ask the same statements. */
+export function scopeOf(p: Principal): string {
+  return JSON.stringify({
+    domains: p.access.domains,
+    unsuppressed: p.access.unsuppressed,
+    suppressBelow: p.access.suppressBelow,
+    metrics: METRICS.filter((m) => mayUseMetric(p.access, m.name)).map((m) => m.name),
+    dashboards: DASHBOARD_DEFS.filter((d) => canViewDashboard(p, d.slug)).map((d) => d.slug),
+    reports: REPORT_DEFS.filter((r) => canViewReport(p, r.id)).map((r) => r.id),
+  });
+}
+
+/** One principal per distinct scope among the users with a live session. */
+export async function activeScopes(): Promise<Principal[]> {
+  const db = await appDb();
+  const ids = await sql<{ user_id: string }>`SELECT DISTINCT user_id FROM session WHERE expires_at > now()`.execute(db);
+  const byScope = new Map<string, Principal>();
+  for (const { user_id } of ids.rows) {
+    const user = await getUserById(db, String(user_id));
+    if (!user?.active || user.must_change_password) continue;
+    const p = await principalFor(db, user, services().config.suppressionMin);
+    const scope = scopeOf(p);
+    if (!byScope.has(scope)) byScope.set(scope, p);
+  }
+  return [...byScope.values()];
+}
+
+/** Computes the default views of `principals` on `snapshot` (into the answer cache). */
+export async function warmViews(snapshot: PinnedSnapshot, principals: Principal[]): Promise<WarmUp> {
+  const before = answerCache.stats();
+  const dataAsOf = snapshot.info().dataAsOf;
+  await withPriority('background', async () => {
+    for (const p of principals) {
+      for (const def of DASHBOARD_DEFS) {
+        if (!canViewDashboard(p, def.slug)) continue;
+        const f = parseFilters({}, def, dataAsOf);
+        await filterBarProps(snapshot, p, dashboardSource(def), f, 'de');
+        for (const panel of def.panels) await panelData(snapshot, panel, f, p, 'de');
+      }
+      for (const def of REPORT_DEFS) {
+        if (!canViewReport(p, def.id)) continue;
+        await buildReport(snapshot, def, reportFilters(def, { values: {} }, dataAsOf), p.access, 'de').catch(() => undefined);
+      }
+    }
+  });
+  const after = answerCache.stats();
+  return { scopes: principals.length, answers: after.misses - before.misses };
+}
+
+/** The reader's warm-up hook of the web process. */
+export async function warmSnapshot(snapshot: PinnedSnapshot): Promise<WarmUp> {
+  const started = Date.now();
+  if (!answerCache.enabled) return { scopes: 0, answers: 0 };
+  const principals = await activeScopes();
+  const result = await warmViews(snapshot, principals);
+  const c = answerCache.stats();
+  log.info(`warmed snapshot ${snapshot.info().id}: ${result.answers} answers for ${result.scopes} rights scopes in ${((Date.now() - started) / 1000).toFixed(1)} s; cache ${(c.bytes / 2 ** 20).toFixed(1)} of ${(c.maxBytes / 2 ** 20).toFixed(0)} MiB, ${c.entries} answers, hit ratio ${c.hits + c.misses ? ((100 * c.hits) / (c.hits + c.misses)).toFixed(0) : 0} %`);
+  return result;
+}
