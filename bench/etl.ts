@@ -15,7 +15,7 @@ import type { PgTarget } from '../platform/pg/open';
 import type { SourceSystem } from '../platform/sources';
 import { runEtl } from '../etl/run';
 import { createTestDatabase } from '../test/helpers';
-import type { RunRecord } from '../warehouse/pipeline';
+import type { RunRecord } from '../etl/history';
 import { benchEtl, benchTargets, ensureSources } from './data';
 import { BENCH_SEED, benchUntil } from './fixtures';
 import { median, type BenchContext } from './harness';

@@ -157,9 +157,11 @@ describe('ETL failure handling', () => {
         stdio: 'ignore',
       });
       // listened for at once: a run that ends before the kill must not leave the test waiting
-      const exited = new Promise((r) => child.once('exit', r));
-      // somewhere between start-up and publication (a run on tiny takes about 3 s)
-      await new Promise((r) => setTimeout(r, 800 + Math.random() * 2500));
+      let done = false;
+      const exited = new Promise((r) => child.once('exit', () => r((done = true))));
+      // somewhere between the start of the run (its record written) and its publication — whatever the machine's load
+      for (let w = 0; w < 1200 && !done && !listRuns(t.dir, 50).some((r) => r.pid === child.pid); w++) await new Promise((r) => setTimeout(r, 50));
+      await new Promise((r) => setTimeout(r, Math.random() * 2000));
       child.kill('SIGKILL');
       await exited;
 

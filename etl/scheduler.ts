@@ -14,7 +14,8 @@ import cron from 'node-cron';
 import { projectRoot } from '../platform/config';
 import { UserError } from '../platform/errors';
 import { createLogger } from '../platform/logger';
-import { schedulerStateFile, type SchedulerState } from '../warehouse/pipeline';
+import { RUN_EXIT } from './blocked';
+import { schedulerStateFile, type SchedulerState } from './history';
 import { warehouseDir } from '../warehouse/snapshots';
 
 const log = createLogger('scheduler');
@@ -77,9 +78,9 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
       log.info(`starting ${mode} run${attempt > 1 ? ` (attempt ${attempt})` : ''}`);
       const code = await once(full);
       // exit codes of `fis etl run`: 0 published, 3 blocked by a data test, 75 warehouse busy, else failed
-      if (code === 0 || code === 3 || code === 75 || stopping || attempt > opts.retries) {
-        const status = code === 0 ? 'succeeded' : code === 3 ? 'blocked' : 'failed';
-        if (code === 75) log.info('another run holds the warehouse; this tick is skipped');
+      if (code === 0 || code === RUN_EXIT.blocked || code === RUN_EXIT.busy || stopping || attempt > opts.retries) {
+        const status = code === 0 ? 'succeeded' : code === RUN_EXIT.blocked ? 'blocked' : 'failed';
+        if (code === RUN_EXIT.busy) log.info('another run holds the warehouse; this tick is skipped');
         else log[code === 0 ? 'info' : 'warn'](`${mode} run ${status}${code !== 0 ? ` (exit ${code})` : ''}`);
         state.running = null;
         state.last = { mode, endedAt: new Date().toISOString(), status, attempts: attempt };

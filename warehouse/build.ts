@@ -13,12 +13,11 @@ import { ALL_MODELS, CODELIST_MODELS, MODELS } from './models';
 import type { Model } from './models/model';
 import { runModelTests, type DqResult } from './quality';
 import { cleanRowsSql, quarantineSql, quarantinedKeysView } from './quarantine';
+import { rawTable } from './raw-mirror';
+import { rel, type LiveRows } from './relations';
 import { SOURCE_TABLES, liveRowsSql, mirroredColumns, sourceTable, type SourceTable } from './sources';
 
 const log = createLogger('warehouse');
-
-export const STAGING_ALIAS = 'staging';
-export const rawTable = (t: SourceTable) => `${STAGING_ALIAS}.raw.${t.raw}`;
 
 /** The staging view: the raw mirror with its columns renamed/cast to the warehouse types. */
 export function stagingViewSql(t: SourceTable): string {
@@ -42,6 +41,8 @@ export interface BuildResult {
   quarantined: Record<string, number>;
   tests: DqResult[];
   seconds: Record<string, number>;
+  /** What reconciliation reads on this connection: every live row. */
+  live: LiveRows;
 }
 
 /** Runs a statement and logs its duration at debug level (the transform's profile). */
@@ -81,11 +82,11 @@ export async function buildWarehouse(con: Session, opts: { codelistDir: string }
 
   await timed(seconds, 'quarantine', async () => {
     for (const t of SOURCE_TABLES) {
-      await con.run(`CREATE OR REPLACE TEMP VIEW stg_${t.raw} AS ${stagingViewSql(t)}`);
+      await con.run(`CREATE OR REPLACE TEMP VIEW ${rel.stg(t)} AS ${stagingViewSql(t)}`);
     }
     // live rows (not deleted, no deleted parent), computed once: quarantine, clean rows and reconciliation read them
     for (const t of SOURCE_TABLES) {
-      await step(con, `live rows ${t.name}`, `CREATE OR REPLACE TEMP TABLE live_${t.raw} AS ${liveRowsSql(t, (n) => `stg_${sourceTable(n).raw}`)}`);
+      await step(con, `live rows ${t.name}`, `CREATE OR REPLACE TEMP TABLE ${rel.live(t)} AS ${liveRowsSql(t, (n) => rel.stg(sourceTable(n)))}`);
     }
     await con.run(`CREATE OR REPLACE TABLE quarantine (source_table VARCHAR, source_key VARCHAR, source_date DATE, reason VARCHAR, source_row VARCHAR)`);
     for (const t of SOURCE_TABLES) {
@@ -99,8 +100,8 @@ export async function buildWarehouse(con: Session, opts: { codelistDir: string }
         con,
         `clean rows ${t.name}`,
         Number(q?.n) === 0
-          ? `CREATE OR REPLACE TEMP VIEW clean_${t.raw} AS SELECT * FROM live_${t.raw}`
-          : `CREATE OR REPLACE TEMP TABLE clean_${t.raw} AS ${cleanRowsSql(t)}`,
+          ? `CREATE OR REPLACE TEMP VIEW ${rel.clean(t)} AS SELECT * FROM ${rel.live(t)}`
+          : `CREATE OR REPLACE TEMP TABLE ${rel.clean(t)} AS ${cleanRowsSql(t)}`,
       );
     }
     for (const r of await con.all<{ t: string; n: number }>(`SELECT source_table AS t, count(*) AS n FROM quarantine GROUP BY 1`)) quarantined[r.t] = r.n;
@@ -111,5 +112,5 @@ export async function buildWarehouse(con: Session, opts: { codelistDir: string }
   });
 
   const tests = await timed(seconds, 'tests', () => runModelTests(con, ALL_MODELS));
-  return { models, quarantined, tests, seconds };
+  return { models, quarantined, tests, seconds, live: { rows: (t) => rel.live(t), onDays: () => undefined } };
 }

@@ -8,7 +8,8 @@
  * `q_<table>`: the keys already quarantined in a parent table). Plain joins rather than correlated
  * subqueries: at national scale that is the difference between seconds and minutes.
  */
-import { SOURCE_TABLES, keyType, mirroredColumns, type SourceTable } from './sources';
+import { rel } from './relations';
+import { SOURCE_TABLES, keyType, mirroredColumns, sourceTable, type SourceTable } from './sources';
 
 export interface QuarantineRule {
   reason: string;
@@ -28,13 +29,13 @@ const nationality = rule('unknown nationality code', 'r.nationality_code NOT IN 
 const state = rule('unknown state code', 'r.state_code NOT IN (SELECT state_code FROM dim_state)');
 const office = rule(
   'unknown office',
-  `r.office_code NOT IN (SELECT office_code FROM stg_asyl_office WHERE office_code NOT IN (SELECT source_key FROM quarantine WHERE source_table = 'asyl.office'))`,
+  `r.office_code NOT IN (SELECT office_code FROM ${rel.stg(sourceTable('asyl.office'))} WHERE office_code NOT IN (SELECT source_key FROM quarantine WHERE source_table = 'asyl.office'))`,
 );
 /** A parent joined by key as `alias`, with its quarantined keys as `q<alias>`. */
-const parent = (alias: string, column: string, raw: string, key: string) => [
-  `LEFT JOIN stg_${raw} ${alias} ON ${alias}.${key} = r.${column}`,
-  `LEFT JOIN q_${raw} q${alias} ON q${alias}.k = r.${column}`,
-];
+const parent = (alias: string, column: string, table: string) => {
+  const p = sourceTable(table);
+  return [`LEFT JOIN ${rel.stg(p)} ${alias} ON ${alias}.${p.key} = r.${column}`, `LEFT JOIN ${rel.quarantined(p)} q${alias} ON q${alias}.k = r.${column}`];
+};
 const unknownParent = (alias: string, column: string, key: string, what: string) => rule(`unknown ${what}`, `r.${column} IS NOT NULL AND ${alias}.${key} IS NULL`);
 const quarantinedParent = (alias: string, what: string) => rule(`${what} is quarantined`, `q${alias}.k IS NOT NULL`);
 
@@ -44,7 +45,7 @@ const CHECKS: Record<string, TableChecks> = {
     rules: [code('kind', 'kind'), code('sex', 'sex'), nationality, office, rule('birth year after the receipt', 'r.birth_year > year(r.received_on)')],
   },
   'asyl.hearing': {
-    joins: parent('a', 'application_id', 'asyl_application', 'application_id'),
+    joins: parent('a', 'application_id', 'asyl.application'),
     rules: [
       unknownParent('a', 'application_id', 'application_id', 'application'),
       quarantinedParent('a', 'the application'),
@@ -54,8 +55,8 @@ const CHECKS: Record<string, TableChecks> = {
   },
   'asyl.decision': {
     joins: [
-      ...parent('a', 'application_id', 'asyl_application', 'application_id'),
-      `LEFT JOIN (SELECT decision_id, row_number() OVER (PARTITION BY application_id ORDER BY decision_id) AS n FROM live_asyl_decision) rank ON rank.decision_id = r.decision_id`,
+      ...parent('a', 'application_id', 'asyl.application'),
+      `LEFT JOIN (SELECT decision_id, row_number() OVER (PARTITION BY application_id ORDER BY decision_id) AS n FROM ${rel.live(sourceTable('asyl.decision'))}) rank ON rank.decision_id = r.decision_id`,
     ],
     rules: [
       unknownParent('a', 'application_id', 'application_id', 'application'),
@@ -68,7 +69,7 @@ const CHECKS: Record<string, TableChecks> = {
   },
   'integ.provider': { rules: [state] },
   'integ.course': {
-    joins: parent('p', 'provider_id', 'integ_provider', 'provider_id'),
+    joins: parent('p', 'provider_id', 'integ.provider'),
     rules: [
       unknownParent('p', 'provider_id', 'provider_id', 'provider'),
       quarantinedParent('p', 'the provider'),
@@ -82,7 +83,7 @@ const CHECKS: Record<string, TableChecks> = {
     rules: [nationality, state, code('sex', 'sex'), code('entitlement_basis', 'entitlement_basis'), rule('birth year after the entitlement', 'r.birth_year > year(r.entitled_on)')],
   },
   'integ.enrolment': {
-    joins: [...parent('p', 'participant_id', 'integ_participant', 'participant_id'), ...parent('c', 'course_id', 'integ_course', 'course_id')],
+    joins: [...parent('p', 'participant_id', 'integ.participant'), ...parent('c', 'course_id', 'integ.course')],
     rules: [
       unknownParent('p', 'participant_id', 'participant_id', 'participant'),
       unknownParent('c', 'course_id', 'course_id', 'course'),
@@ -94,8 +95,8 @@ const CHECKS: Record<string, TableChecks> = {
   },
   'integ.exam': {
     joins: [
-      ...parent('p', 'participant_id', 'integ_participant', 'participant_id'),
-      ...parent('c', 'course_id', 'integ_course', 'course_id'),
+      ...parent('p', 'participant_id', 'integ.participant'),
+      ...parent('c', 'course_id', 'integ.course'),
       `LEFT JOIN dim_code xr ON xr.dimension = 'exam_result' AND xr.code = r.result AND xr.group_code = r.exam_type`,
     ],
     rules: [
@@ -109,9 +110,9 @@ const CHECKS: Record<string, TableChecks> = {
   },
   'integ.invoice': {
     joins: [
-      ...parent('p', 'provider_id', 'integ_provider', 'provider_id'),
-      `LEFT JOIN stg_integ_course ic ON ic.course_id = r.course_id`,
-      `LEFT JOIN stg_berd_course bc ON bc.course_id = r.course_id`,
+      ...parent('p', 'provider_id', 'integ.provider'),
+      `LEFT JOIN ${rel.stg(sourceTable('integ.course'))} ic ON ic.course_id = r.course_id`,
+      `LEFT JOIN ${rel.stg(sourceTable('berd.course'))} bc ON bc.course_id = r.course_id`,
     ],
     rules: [
       unknownParent('p', 'provider_id', 'provider_id', 'provider'),
@@ -124,7 +125,7 @@ const CHECKS: Record<string, TableChecks> = {
   },
   'berd.entitlement': { rules: [nationality, state, code('referring_agency', 'referring_agency'), code('module', 'module')] },
   'berd.course': {
-    joins: parent('p', 'provider_id', 'integ_provider', 'provider_id'),
+    joins: parent('p', 'provider_id', 'integ.provider'),
     rules: [
       unknownParent('p', 'provider_id', 'provider_id', 'provider'),
       quarantinedParent('p', 'the provider'),
@@ -135,7 +136,7 @@ const CHECKS: Record<string, TableChecks> = {
     ],
   },
   'berd.enrolment': {
-    joins: [...parent('t', 'entitlement_id', 'berd_entitlement', 'entitlement_id'), ...parent('c', 'course_id', 'berd_course', 'course_id')],
+    joins: [...parent('t', 'entitlement_id', 'berd.entitlement'), ...parent('c', 'course_id', 'berd.course')],
     rules: [
       unknownParent('t', 'entitlement_id', 'entitlement_id', 'entitlement'),
       unknownParent('c', 'course_id', 'course_id', 'course'),
@@ -164,14 +165,14 @@ export function quarantineSql(t: SourceTable): string {
   const reason = `CASE ${quarantineRules(t).map((q) => `WHEN ${q.when} THEN '${q.reason.replace(/'/g, "''")}'`).join(' ')} END`;
   return `SELECT '${t.name}' AS source_table, CAST(r.${t.key} AS VARCHAR) AS source_key, ${t.dateColumn ? `r.${t.dateColumn}` : 'NULL'} AS source_date,
                  ${reason} AS reason, CAST(to_json(r) AS VARCHAR) AS source_row
-            FROM live_${t.raw} r ${(CHECKS[t.name]?.joins ?? []).join(' ')}`;
+            FROM ${rel.live(t)} r ${(CHECKS[t.name]?.joins ?? []).join(' ')}`;
 }
 
 /** The view `q_<table>`: the keys of `t` in quarantine, typed like the key. */
 export const quarantinedKeysView = (t: SourceTable) =>
-  `CREATE OR REPLACE TEMP VIEW q_${t.raw} AS SELECT DISTINCT TRY_CAST(source_key AS ${keyType(t)}) AS k FROM quarantine WHERE source_table = '${t.name}'`;
+  `CREATE OR REPLACE TEMP VIEW ${rel.quarantined(t)} AS SELECT DISTINCT TRY_CAST(source_key AS ${keyType(t)}) AS k FROM quarantine WHERE source_table = '${t.name}'`;
 
 /** The clean rows of `t`: its live rows (`live_<table>`) that are not in quarantine. */
-export const cleanRowsSql = (t: SourceTable) => `SELECT * FROM live_${t.raw} r WHERE r.${t.key} NOT IN (SELECT k FROM q_${t.raw} WHERE k IS NOT NULL)`;
+export const cleanRowsSql = (t: SourceTable) => `SELECT * FROM ${rel.live(t)} r WHERE r.${t.key} NOT IN (SELECT k FROM ${rel.quarantined(t)} WHERE k IS NOT NULL)`;
 
 export const QUARANTINE_ORDER: readonly SourceTable[] = SOURCE_TABLES;

@@ -100,6 +100,13 @@ export const SOURCE_TABLES: readonly SourceTable[] = [
   },
 ];
 
+/**
+ * Source tables whose rows every mart row depends on (each carries its office's or provider's
+ * state): a change of one means a full transform, and the raw mirror logs only their rows that are
+ * new or different — not those extracted again unchanged in the safety overlap.
+ */
+export const FULL_REBUILD_TABLES: readonly string[] = ['asyl.office', 'integ.provider'];
+
 /** The columns copied into the raw mirror. */
 export const mirroredColumns = (t: SourceTable) => t.columns.filter((c) => c.mirrored);
 
@@ -116,11 +123,11 @@ export const sourceTable = (name: string): SourceTable => {
  * SQL (PostgreSQL or DuckDB) for the rows of `t` that count: not soft-deleted, and no parent
  * soft-deleted. `ref` maps a source table name to the relation to read it from.
  */
-export function liveRowsSql(t: SourceTable, ref: (name: string) => string): string {
+export function liveRowsSql(t: SourceTable, ref: (name: string) => string, tableOf: (name: string) => SourceTable = sourceTable): string {
   const conds: string[] = [];
   if (t.softDelete) conds.push('r.deleted_at IS NULL');
   for (const p of t.parents) {
-    const parent = sourceTable(p.table);
+    const parent = tableOf(p.table);
     conds.push(
       `NOT EXISTS (SELECT 1 FROM ${ref(p.table)} p WHERE p.${parent.key} = r.${p.column} AND p.deleted_at IS NOT NULL)`,
     );

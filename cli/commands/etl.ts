@@ -48,7 +48,7 @@ export function registerEtl(program: Command): void {
     .option('--runs <n>', 'how many runs to list', once('--runs'), '10')
     .action(
       action(async (o: { json?: boolean; runs: string }) => {
-        const { etlStatus } = await import('../../warehouse/pipeline');
+        const { etlStatus } = await import('../../etl/status');
         const c = getConfig();
         const s = await etlStatus(c.dataDir, { runs: Math.max(1, Number(o.runs) || 10), freshnessHours: c.freshnessHours });
         if (o.json) {

@@ -1,9 +1,11 @@
-import { ageGroup, defineModel, expression, inCodeList, notNull, references, unique } from '../model';
+import { ageGroup, defineModel, expression, inCodeList, key, notNull, references, unique } from '../model';
 
 export default defineModel({
   name: 'fact_application',
   layer: 'fact',
   description: 'One row per asylum application that counts (not deleted, not quarantined), with its live decision and first hearing, for receipts and the pending stock.',
+  parents: [key('asyl.office', 'office_code')],
+  aggregates: [key('asyl.hearing', 'application_id'), key('asyl.decision', 'application_id')],
   sql: `SELECT a.application_id, a.kind, a.received_on, a.office_code, o.state_code, o.kind AS office_kind, a.nationality_code, a.sex, a.birth_year,
                ${ageGroup('a.birth_year', 'a.received_on')} AS age_group,
                h.first_held_on, d.decided_on, d.outcome

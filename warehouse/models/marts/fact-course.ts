@@ -1,9 +1,11 @@
-import { defineModel, expression, inCodeList, notNull, references, unique } from '../model';
+import { defineModel, expression, inCodeList, key, notNull, references, unique } from '../model';
 
 export default defineModel({
   name: 'fact_course',
   layer: 'fact',
   description: 'One row per integration course that counts (not deleted, not quarantined), with its participant counts.',
+  parents: [key('integ.provider', 'provider_id')],
+  aggregates: [key('integ.enrolment', 'course_id')],
   sql: `SELECT c.course_id, c.provider_id, c.course_type, c.state_code, c.town, c.start_on, c.end_on, c.capacity, c.status,
                CAST(coalesce(e.participants, 0) AS INTEGER) AS participants,
                CAST(coalesce(e.completed, 0) AS INTEGER) AS completed,

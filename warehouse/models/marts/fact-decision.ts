@@ -1,10 +1,11 @@
 import { monthsBucketSql } from '../buckets';
-import { ageGroup, defineModel, expression, inCodeList, notNull, references, unique } from '../model';
+import { ageGroup, defineModel, expression, inCodeList, key, notNull, references, unique } from '../model';
 
 export default defineModel({
   name: 'fact_decision',
   layer: 'fact',
   description: 'One row per decision that counts (not deleted, application not deleted, not quarantined), with processing time and outcome group.',
+  parents: [key('asyl.application', 'application_id'), key('asyl.office', 'office_code')],
   sql: `SELECT d.decision_id, d.application_id, d.decided_on, d.outcome, g.group_code AS outcome_group,
                d.office_code, o.state_code, o.kind AS office_kind, a.nationality_code, a.kind, a.sex,
                ${ageGroup('a.birth_year', 'd.decided_on')} AS age_group,

@@ -1,9 +1,10 @@
-import { ageGroup, defineModel, expression, inCodeList, notNull, references, unique } from '../model';
+import { ageGroup, defineModel, expression, inCodeList, key, notNull, references, unique } from '../model';
 
 export default defineModel({
   name: 'fact_enrolment',
   layer: 'fact',
   description: 'One row per integration-course enrolment that counts (not deleted; participant and course not deleted).',
+  parents: [key('integ.participant', 'participant_id'), key('integ.course', 'course_id')],
   sql: `SELECT e.enrolment_id, e.participant_id, e.course_id, e.enrolled_on, e.left_on, e.exit_reason,
                c.course_type, c.provider_id, c.state_code, p.nationality_code, p.sex, p.entitlement_basis,
                ${ageGroup('p.birth_year', 'e.enrolled_on')} AS age_group

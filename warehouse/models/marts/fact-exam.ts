@@ -1,9 +1,10 @@
-import { ageGroup, defineModel, inCodeList, notNull, references, unique } from '../model';
+import { ageGroup, defineModel, inCodeList, key, notNull, references, unique } from '../model';
 
 export default defineModel({
   name: 'fact_exam',
   layer: 'fact',
   description: 'One row per exam (DTZ, Leben in Deutschland) that counts (not deleted; participant and course not deleted).',
+  parents: [key('integ.participant', 'participant_id'), key('integ.course', 'course_id')],
   sql: `SELECT x.exam_id, x.participant_id, x.course_id, x.exam_type, x.taken_on, x.result,
                c.course_type, c.provider_id, coalesce(c.state_code, p.state_code) AS state_code,
                p.nationality_code, p.sex, p.entitlement_basis,

@@ -1,9 +1,10 @@
-import { ageGroup, defineModel, expression, notNull, references, unique } from '../model';
+import { ageGroup, defineModel, expression, key, notNull, references, unique } from '../model';
 
 export default defineModel({
   name: 'fact_hearing',
   layer: 'fact',
   description: 'One row per hearing that counts (not deleted, application not deleted, not quarantined).',
+  parents: [key('asyl.application', 'application_id'), key('asyl.office', 'office_code')],
   sql: `SELECT h.hearing_id, h.application_id, h.held_on, h.office_code, o.state_code, o.kind AS office_kind, a.nationality_code, a.kind, a.sex,
                ${ageGroup('a.birth_year', 'h.held_on')} AS age_group, a.received_on
           FROM clean_asyl_hearing h

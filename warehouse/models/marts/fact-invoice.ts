@@ -1,9 +1,12 @@
-import { defineModel, expression, inCodeList, notNull, references, unique } from '../model';
+import { defineModel, expression, inCodeList, key, notNull, references, unique } from '../model';
 
 export default defineModel({
   name: 'fact_invoice',
   layer: 'fact',
   description: 'One row per invoice of a course provider that counts (not deleted), with the state and type or module of its course.',
+  parents: [key('integ.provider', 'provider_id')],
+  // state, type and module of its course (either programme), whether or not the course counts
+  copies: [key('integ.course', 'course_id'), key('berd.course', 'course_id')],
   sql: `SELECT i.invoice_id, i.provider_id, i.program, i.course_id, i.period_month, CAST(i.amount_eur AS DECIMAL(12,2)) AS amount_eur, i.status,
                coalesce(CASE i.program WHEN 'integration' THEN ic.state_code ELSE bc.state_code END, pr.state_code) AS state_code,
                CASE WHEN i.program = 'integration' THEN ic.course_type END AS course_type,

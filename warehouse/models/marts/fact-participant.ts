@@ -1,9 +1,13 @@
-import { ageGroup, defineModel, inCodeList, notNull, references, unique } from '../model';
+import { ageGroup, defineModel, inCodeList, key, notNull, references, unique } from '../model';
 
 export default defineModel({
   name: 'fact_participant',
   layer: 'fact',
   description: 'One row per integration-course participant that counts, with the first enrolment (live enrolment in a live course) and its course.',
+  // the first enrolment is an aggregate of the participant's enrolments; the type and provider of
+  // its course are copied (the course may change without any enrolment changing)
+  aggregates: [key('integ.enrolment', 'participant_id')],
+  copies: [key('integ.course', 'first_course_id')],
   sql: `SELECT p.participant_id, p.nationality_code, p.sex, p.birth_year, p.entitlement_basis, p.entitled_on, p.state_code,
                ${ageGroup('p.birth_year', 'p.entitled_on')} AS age_group_at_entitlement,
                f.first_enrolled_on,

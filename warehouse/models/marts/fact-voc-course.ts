@@ -1,9 +1,11 @@
-import { defineModel, expression, inCodeList, notNull, references, unique } from '../model';
+import { defineModel, expression, inCodeList, key, notNull, references, unique } from '../model';
 
 export default defineModel({
   name: 'fact_voc_course',
   layer: 'fact',
   description: 'One row per vocational language course that counts, with its enrolment and certificate counts.',
+  parents: [key('integ.provider', 'provider_id')],
+  aggregates: [key('berd.enrolment', 'course_id')],
   sql: `SELECT c.course_id, c.provider_id, c.module, c.state_code, c.start_on, c.end_on, c.status,
                CAST(coalesce(e.participants, 0) AS INTEGER) AS participants,
                CAST(coalesce(e.completed, 0) AS INTEGER) AS completed,

@@ -1,9 +1,10 @@
-import { defineModel, inCodeList, notNull, references, unique } from '../model';
+import { defineModel, inCodeList, key, notNull, references, unique } from '../model';
 
 export default defineModel({
   name: 'fact_voc_enrolment',
   layer: 'fact',
   description: 'One row per vocational-course enrolment that counts (not deleted; entitlement and course not deleted).',
+  parents: [key('berd.entitlement', 'entitlement_id'), key('berd.course', 'course_id')],
   sql: `SELECT e.enrolment_id, e.entitlement_id, e.course_id, e.enrolled_on, e.left_on, e.exit_reason, e.certificate,
                c.module, c.state_code, c.provider_id, t.referring_agency, t.nationality_code
           FROM clean_berd_enrolment e
