@@ -13,6 +13,8 @@ const nextConfig = {
     'pdfkit',
     'svg-to-pdfkit',
     'apache-arrow',
+    'prom-client',
+    'openid-client',
   ],
   poweredByHeader: false,
   reactStrictMode: true,

@@ -20,7 +20,7 @@ import { median, type BenchContext } from './harness';
 const TABLET = { width: 1024, height: 768 };
 /** `fis serve` (the production server) on the warehouse in `dir`, on a free loopback port; resolves when it answers. */
 export async function startServer(dir: string, extraEnv: Record<string, string> = {}): Promise<{ url: string; server: ChildProcess }> {
-  const env = { ...process.env, FIS_DATA_DIR: dir, FIS_LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1', ...extraEnv };
+  const env = { ...process.env, FIS_DATA_DIR: dir, FIS_LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1', FIS_ALLOW_DEMO: 'true', ...extraEnv };
   const port = await freePort();
   const server = spawn(process.execPath, [join(projectRoot, 'bin/fis.mjs'), 'serve', '--port', String(port), '--host', '127.0.0.1'], { cwd: projectRoot, env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';

@@ -27,7 +27,7 @@ export async function setup(project: TestProject): Promise<void> {
     return;
   }
   dir = mkdtempSync(join(tmpdir(), 'fis-e2e-'));
-  const env = { ...process.env, FIS_DATA_DIR: dir, FIS_DEMO_PASSWORD: 'demo-password-1', FIS_LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1' };
+  const env = { ...process.env, FIS_DATA_DIR: dir, FIS_DEMO_PASSWORD: 'demo-password-1', FIS_LOG_LEVEL: 'warn', NEXT_TELEMETRY_DISABLED: '1', FIS_ALLOW_DEMO: 'true' };
   fis(['fixtures', 'generate', '--profile', 'tiny', '--seed', '7', '--until', '2026-06-30'], env);
   fis(['etl', 'run'], env);
   const next = join(root, 'node_modules/next/dist/bin/next');

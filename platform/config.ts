@@ -54,6 +54,27 @@ const schema = z.object({
       }
     }, 'must be a comma-separated list of IP addresses or CIDR ranges, e.g. 127.0.0.1/32,10.0.0.0/8'),
   FIS_OTP_HOURS: intFrom(72, 1),
+  FIS_OIDC_ISSUER: z.string().trim().optional().transform((v) => v || undefined).refine((v) => v === undefined || /^https?:\/\//.test(v), 'must be an http(s):// URL'),
+  FIS_OIDC_CLIENT_ID: z.string().trim().optional(),
+  FIS_OIDC_CLIENT_SECRET: z.string().optional(),
+  FIS_OIDC_SCOPES: z.string().trim().default('openid profile email'),
+  FIS_OIDC_GROUPS_CLAIM: z.string().trim().min(1).default('groups'),
+  FIS_OIDC_NAME: z.string().trim().min(1).default('Single Sign-on'),
+  FIS_LOCAL_LOGIN: z.enum(['all', 'admins', 'off']).optional(),
+  FIS_PUBLIC_URL: z.string().trim().optional().transform((v) => (v ? v.replace(/\/+$/, '') : undefined)).refine((v) => v === undefined || /^https?:\/\/[^/]+(\/.*)?$/.test(v), 'must be an http(s):// URL'),
+  FIS_METRICS_ALLOW: z
+    .string()
+    .default('')
+    .refine((v) => {
+      try {
+        parseCidrList(v);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'must be a comma-separated list of IP addresses or CIDR ranges'),
+  FIS_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  FIS_ALLOW_DEMO: z.enum(['true', 'false']).default('false'),
   FIS_CACHE_MB: intFrom(256, 0),
   FIS_QUERY_CONCURRENCY: intFrom(0, 0),
   FIS_WARMUP_SECONDS: intFrom(120, 0),
@@ -84,6 +105,15 @@ export interface Config {
   freshnessHours: number;
   etl: { overlapMinutes: number; reconcile: 'full-runs' | 'always'; retries: number; lakeDir?: string };
   http: { port: number; host: string };
+  /** OpenID Connect single sign-on, when an issuer is configured */
+  oidc?: { issuer: string; clientId: string; clientSecret?: string; scopes: string; groupsClaim: string; name: string };
+  /** who may log in with a local password: everyone, only administrators (break-glass), nobody */
+  localLogin: 'all' | 'admins' | 'off';
+  /** the address users reach FIS at (links, the OpenID Connect redirect); default: the request's own */
+  publicUrl?: string;
+  metrics: { allow: Cidr[]; token?: string };
+  /** production start with demo users present */
+  allowDemo: boolean;
   /** answers kept per process (MiB; 0: no cache), statements run at once (0: one per core), bound of the warm-up after a publication */
   answers: { cacheMb: number; concurrency: number; warmupSeconds: number };
   projectRoot: string;
@@ -117,6 +147,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     throw new UserError(`Configuration error: ${String(issue.path[0])} ${issue.message}.`, { exitCode: 2 });
   }
   const e = parsed.data;
+  if (e.FIS_OIDC_ISSUER && !e.FIS_OIDC_CLIENT_ID) throw new UserError('Configuration error: FIS_OIDC_CLIENT_ID must be set when FIS_OIDC_ISSUER is.', { exitCode: 2 });
+  if (e.FIS_LOCAL_LOGIN === 'off' && !e.FIS_OIDC_ISSUER) throw new UserError('Configuration error: FIS_LOCAL_LOGIN=off needs FIS_OIDC_ISSUER (nobody could log in).', { exitCode: 2 });
   return {
     dataDir: resolve(/*turbopackIgnore: true*/ projectRoot, e.FIS_DATA_DIR),
     sources: { asylum: e.FIS_SOURCE_ASYLUM_URL, integration: e.FIS_SOURCE_INTEGRATION_URL },
@@ -143,6 +175,13 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       lakeDir: e.FIS_LAKE_DIR ? resolve(/*turbopackIgnore: true*/ projectRoot, e.FIS_LAKE_DIR) : undefined,
     },
     http: { port: e.PORT, host: e.HOST },
+    oidc: e.FIS_OIDC_ISSUER
+      ? { issuer: e.FIS_OIDC_ISSUER, clientId: e.FIS_OIDC_CLIENT_ID ?? '', clientSecret: e.FIS_OIDC_CLIENT_SECRET, scopes: e.FIS_OIDC_SCOPES, groupsClaim: e.FIS_OIDC_GROUPS_CLAIM, name: e.FIS_OIDC_NAME }
+      : undefined,
+    localLogin: e.FIS_LOCAL_LOGIN ?? (e.FIS_OIDC_ISSUER ? 'admins' : 'all'),
+    publicUrl: e.FIS_PUBLIC_URL,
+    metrics: { allow: parseCidrList(e.FIS_METRICS_ALLOW), token: e.FIS_METRICS_TOKEN },
+    allowDemo: e.FIS_ALLOW_DEMO === 'true',
     answers: { cacheMb: e.FIS_CACHE_MB, concurrency: e.FIS_QUERY_CONCURRENCY, warmupSeconds: e.FIS_WARMUP_SECONDS },
     projectRoot,
   };

@@ -6,8 +6,10 @@
  * X-Forwarded-For only from FIS_TRUSTED_PROXIES, platform/net.ts). `npm run demo`, `npm start`
  * and the browser tests all start the app this way.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import next from 'next';
+import { metrics, routePattern } from './metrics';
 import { stampPeer, trustPeerHeader } from './peer';
 
 export interface WebServer {
@@ -21,8 +23,16 @@ export async function startWebServer(opts: { dir: string; port: number; host: st
   const app = next({ dev: opts.dev ?? false, dir: opts.dir, hostname: opts.host, port: opts.port });
   const handle = app.getRequestHandler();
   await app.prepare();
+  const instance = randomBytes(4).toString('hex');
+  const { httpDuration } = metrics();
   const server = createServer((req, res) => {
     stampPeer(req);
+    const started = process.hrtime.bigint();
+    // which replica answered (for operators behind a load balancer)
+    res.setHeader('x-fis-instance', instance);
+    res.once('finish', () => {
+      httpDuration.observe({ route: routePattern(req.url ?? '/', res.statusCode), method: req.method ?? 'GET', status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
+    });
     handle(req, res).catch(() => {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
       res.end('An internal error occurred.');

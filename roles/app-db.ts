@@ -39,6 +39,10 @@ export interface UserTable {
   is_demo: Generated<boolean>;
   /** until when a one-time password opens the password change (null: not a one-time password) */
   otp_expires_at: string | null;
+  /** issuer|sub of a user from the identity provider (null: a local user) */
+  oidc_subject: string | null;
+  /** the groups the identity provider named at the last login */
+  oidc_groups: Generated<string[]>;
   version: Generated<number>;
   created_at: Generated<string>;
   updated_at: Generated<string>;
@@ -71,6 +75,8 @@ export interface SessionTable {
   id_hash: string;
   user_id: string;
   csrf_token: string;
+  /** the ID token of a single sign-on session, for the provider's logout */
+  id_token: string | null;
   created_at: Generated<string>;
   last_seen_at: Generated<string>;
   expires_at: string;
@@ -103,6 +109,35 @@ export interface RefusalWindowTable {
   count: number;
 }
 
+export interface OidcLoginTable {
+  state_hash: string;
+  verifier: string;
+  nonce: string;
+  next: string;
+  created_at: Generated<string>;
+}
+
+export interface GroupMappingTable {
+  group_name: string;
+  roles: string[];
+  offices: string[];
+  states: string[];
+  version: number;
+  updated_at: Generated<string>;
+  updated_by: string;
+}
+
+export interface GroupMappingVersionTable {
+  group_name: string;
+  version: number;
+  roles: string[];
+  offices: string[];
+  states: string[];
+  deleted: Generated<boolean>;
+  changed_at: Generated<string>;
+  changed_by: string;
+}
+
 export interface AppSchema {
   app_user: UserTable;
   role: RoleTable;
@@ -111,6 +146,9 @@ export interface AppSchema {
   audit_log: AuditTable;
   login_rate: LoginRateTable;
   refusal_window: RefusalWindowTable;
+  oidc_login: OidcLoginTable;
+  group_mapping: GroupMappingTable;
+  group_mapping_version: GroupMappingVersionTable;
 }
 
 export type AppDb = Kysely<AppSchema>;
@@ -226,6 +264,25 @@ const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
         client text NOT NULL, account text NOT NULL, action text NOT NULL, outcome text NOT NULL,
         minute timestamptz NOT NULL, count integer NOT NULL, PRIMARY KEY (client, account, action, outcome, minute));`,
   },
+  {
+    version: 3,
+    name: 'single sign-on: users from the identity provider, group mappings with history, logins in progress',
+    sql: `
+      ALTER TABLE app_user ADD COLUMN oidc_subject text UNIQUE;
+      ALTER TABLE app_user ADD COLUMN oidc_groups text[] NOT NULL DEFAULT '{}';
+      ALTER TABLE session ADD COLUMN id_token text;
+      CREATE TABLE oidc_login (
+        state_hash text PRIMARY KEY, verifier text NOT NULL, nonce text NOT NULL, next text NOT NULL,
+        created_at timestamptz NOT NULL DEFAULT now());
+      CREATE TABLE group_mapping (
+        group_name text PRIMARY KEY CHECK (length(group_name) BETWEEN 1 AND 200),
+        roles text[] NOT NULL, offices text[] NOT NULL DEFAULT '{}', states text[] NOT NULL DEFAULT '{}',
+        version integer NOT NULL, updated_at timestamptz NOT NULL DEFAULT now(), updated_by text NOT NULL);
+      CREATE TABLE group_mapping_version (
+        group_name text NOT NULL, version integer NOT NULL,
+        roles text[] NOT NULL, offices text[] NOT NULL, states text[] NOT NULL, deleted boolean NOT NULL DEFAULT false,
+        changed_at timestamptz NOT NULL DEFAULT now(), changed_by text NOT NULL, PRIMARY KEY (group_name, version));`,
+  },
 ];
 
 async function migrate(client: PgClient): Promise<void> {
@@ -254,7 +311,7 @@ export async function openAppDb(opts: { dataDir: string; url?: string; serve?: b
   let client: PgClient;
   let close: () => Promise<void>;
   if (opts.url) {
-    client = await openPg({ kind: 'postgres', url: opts.url }, { label: 'app-state database', purpose: 'app' });
+    client = await openPg({ kind: 'postgres', url: opts.url }, { label: 'app-state database', purpose: 'app', pool: true });
     close = () => client.close();
   } else {
     const shared = await openSharedPglite(appDbDir(opts.dataDir), { label: 'app-state database', serve: opts.serve ?? false });

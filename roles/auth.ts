@@ -11,7 +11,9 @@ import { sql } from 'kysely';
 import { UserError } from '../platform/errors';
 import type { AppDb } from './app-db';
 import { DUMMY_HASH, hashPassword, validatePassword, verifyPassword } from './passwords';
-import { audit, getUserById, getUser, type StoredUser } from './store';
+import { metrics } from '../platform/metrics';
+import { defineAbilityFor } from './ability';
+import { audit, getRoles, getUserById, getUser, type StoredUser } from './store';
 
 export interface AuthSettings {
   idleMinutes: number;
@@ -20,9 +22,12 @@ export interface AuthSettings {
   lifetimeHours: number;
   /** login attempts per client address per window */
   rateLimit: { attempts: number; windowMs: number };
+  /** who may use a local password (FIS_LOCAL_LOGIN); `provider` names the single sign-on in sentences */
+  localLogin: 'all' | 'admins' | 'off';
+  provider?: string;
 }
 
-export const DEFAULT_AUTH: AuthSettings = { idleMinutes: 30, maxFailures: 5, lockMinutes: 15, lifetimeHours: 12, rateLimit: { attempts: 30, windowMs: 5 * 60_000 } };
+export const DEFAULT_AUTH: AuthSettings = { idleMinutes: 30, maxFailures: 5, lockMinutes: 15, lifetimeHours: 12, rateLimit: { attempts: 30, windowMs: 5 * 60_000 }, localLogin: 'all' };
 
 export const SESSION_COOKIE = 'fis_session';
 export const CSRF_COOKIE = 'fis_csrf';
@@ -112,17 +117,21 @@ async function countFailure(db: AppDb, userId: string, s: AuthSettings): Promise
 export async function login(db: AppDb, username: string, password: string, meta: { client: string; previousToken?: string }, s: AuthSettings = DEFAULT_AUTH): Promise<LoginResult> {
   const refuse = async (outcome: string, reason: string, message = FAILED): Promise<never> => {
     await recordRefusal(db, { client: meta.client, account: username, action: 'login', outcome, reason });
+    metrics().logins.inc({ outcome, method: 'password' });
     throw new UserError(message, { httpStatus: 401 });
   };
+  if (s.localLogin === 'off') throw new UserError(`Local passwords are switched off; sign in with ${s.provider ?? 'single sign-on'}.`, { httpStatus: 403 });
   if (!(await takeAttempt(db, meta.client, s))) {
     // per address, whichever account was tried: one summary row however many accounts
     await recordRefusal(db, { client: meta.client, account: '*', action: 'login', outcome: 'rate-limited' });
+    metrics().logins.inc({ outcome: 'rate-limited', method: 'password' });
     throw new UserError('Too many login attempts from this address; wait a few minutes.', { httpStatus: 429 });
   }
   const user = /^[a-z][a-z0-9._-]{1,47}$/.test(username) ? await getUser(db, username) : undefined;
-  if (!user || !user.active || isLocked(user)) {
+  // users of the identity provider have no password here: guessing one must not lock them out
+  if (!user || !user.active || isLocked(user) || user.oidc_subject) {
     await verifyPassword(password, DUMMY_HASH); // the same time as for a real user
-    return refuse('failed', !user ? 'unknown user' : !user.active ? 'inactive' : 'locked');
+    return refuse('failed', !user ? 'unknown user' : user.oidc_subject ? 'single sign-on user' : !user.active ? 'inactive' : 'locked');
   }
   if (!(await verifyPassword(password, user.password_hash))) {
     const locked = await countFailure(db, user.user_id, s);
@@ -132,21 +141,46 @@ export async function login(db: AppDb, username: string, password: string, meta:
     // the password was right: telling that it expired gives nothing away
     return refuse('failed', 'one-time password expired', 'Your one-time password has expired; ask an administrator for a new one.');
   }
+  if (s.localLogin === 'admins' && !(await administers(db, user))) {
+    // the password was right: saying where to sign in instead gives nothing away
+    return refuse('failed', 'local login for administrators only', `Sign in with ${s.provider ?? 'single sign-on'}; local passwords are for administrators only.`);
+  }
+  const started = await startSession(db, user, { ...meta, method: 'password' }, s);
+  if (!started) return refuse('failed', 'locked');
+  await releaseAttempt(db, meta.client);
+  return started;
+}
+
+/** Whether a user holds an administrative right (the break-glass accounts of FIS_LOCAL_LOGIN=admins). */
+async function administers(db: AppDb, user: StoredUser): Promise<boolean> {
+  const ability = defineAbilityFor(user, await getRoles(db, user.roles));
+  return ['Role', 'User'].some((subject) => ability.can('manage', subject));
+}
+
+/**
+ * A new session for a user whose identity is established (password or identity provider): the
+ * browser's previous session ends (rotation); the failure count is reset — only if the account is
+ * not locked (a guess that locked it meanwhile wins). Undefined when it was locked.
+ */
+export async function startSession(
+  db: AppDb,
+  user: StoredUser,
+  meta: { client: string; previousToken?: string; method: 'password' | 'oidc'; idToken?: string },
+  s: AuthSettings = DEFAULT_AUTH,
+): Promise<LoginResult | undefined> {
   const t = token();
   const csrf = token(24);
-  // rotation: a login always starts a new session; the browser's previous one ends
   if (meta.previousToken) await db.deleteFrom('session').where('id_hash', '=', sha256(meta.previousToken)).execute();
-  // only if the account is still not locked: a guess that locked it meanwhile wins
   const r = await sql<{ n: number }>`
     WITH reset AS (UPDATE app_user SET failed_logins = 0, locked_until = NULL
-                    WHERE user_id = ${user.user_id} AND (locked_until IS NULL OR locked_until <= now()) RETURNING user_id),
-    ins AS (INSERT INTO session (id_hash, user_id, csrf_token, expires_at)
-            SELECT ${sha256(t)}, user_id, ${csrf}, now() + make_interval(hours => ${s.lifetimeHours}) FROM reset RETURNING 1),
+                    WHERE user_id = ${user.user_id} AND active AND (locked_until IS NULL OR locked_until <= now()) RETURNING user_id),
+    ins AS (INSERT INTO session (id_hash, user_id, csrf_token, expires_at, id_token)
+            SELECT ${sha256(t)}, user_id, ${csrf}, now() + make_interval(hours => ${s.lifetimeHours}), ${meta.idToken ?? null} FROM reset RETURNING 1),
     aud AS (INSERT INTO audit_log (actor, action, target, outcome, details)
-            SELECT ${username}, 'login', NULL, 'ok', ${JSON.stringify({ client: meta.client })}::jsonb FROM ins)
+            SELECT ${user.username}, 'login', NULL, 'ok', ${JSON.stringify({ client: meta.client, method: meta.method })}::jsonb FROM ins)
     SELECT count(*) AS n FROM ins`.execute(db);
-  if (Number(r.rows[0]?.n ?? 0) === 0) return refuse('failed', 'locked');
-  await releaseAttempt(db, meta.client);
+  if (Number(r.rows[0]?.n ?? 0) === 0) return undefined;
+  metrics().logins.inc({ outcome: 'ok', method: meta.method });
   return { token: t, csrf, user };
 }
 
@@ -223,10 +257,12 @@ export async function sessionFromToken(db: AppDb, t: string | undefined, s: Auth
   return { user, csrf: r.csrf_token };
 }
 
-export async function logout(db: AppDb, t: string | undefined, actor: string): Promise<void> {
-  if (!t) return;
-  await db.deleteFrom('session').where('id_hash', '=', sha256(t)).execute();
+/** Ends a session; answers the ID token of a single sign-on session (for the provider's logout). */
+export async function logout(db: AppDb, t: string | undefined, actor: string): Promise<{ idToken: string | null }> {
+  if (!t) return { idToken: null };
+  const r = await db.deleteFrom('session').where('id_hash', '=', sha256(t)).returning('id_token').executeTakeFirst();
   await audit(db, { actor, action: 'logout', outcome: 'ok' });
+  return { idToken: r?.id_token ?? null };
 }
 
 /** Compares a request's CSRF header with the session's token, in constant time. */

@@ -32,6 +32,9 @@ export interface StoredUser {
   failed_logins: number;
   locked_until: string | null;
   otp_expires_at: string | null;
+  /** issuer|sub for users of the identity provider; null for local users */
+  oidc_subject: string | null;
+  oidc_groups: string[];
 }
 
 const toRole = (r: { name: string; label_de: string; label_en: string; description: string; rules: unknown; version: number; updated_at: string; updated_by: string }): StoredRole => ({
@@ -178,7 +181,7 @@ export async function roleHistory(db: AppDb, name: string): Promise<RoleVersion[
 }
 
 const userColumns = [
-  'user_id', 'username', 'display_name', 'roles', 'offices', 'states', 'active', 'must_change_password', 'is_demo', 'version', 'password_hash', 'failed_logins', 'locked_until', 'otp_expires_at',
+  'user_id', 'username', 'display_name', 'roles', 'offices', 'states', 'active', 'must_change_password', 'is_demo', 'version', 'password_hash', 'failed_logins', 'locked_until', 'otp_expires_at', 'oidc_subject', 'oidc_groups',
 ] as const;
 
 const toUser = (u: Record<string, unknown>): StoredUser => ({ ...(u as unknown as StoredUser), version: Number(u.version), failed_logins: Number(u.failed_logins) });

@@ -14,6 +14,10 @@ export interface PgCluster {
   dir: string;
   port: number;
   stop(): void;
+  /** stops the server but keeps its data (to test what happens while it is down) */
+  pause(): void;
+  /** starts it again after pause() */
+  resume(): void;
 }
 
 export function findPgBin(): string | undefined {
@@ -65,6 +69,12 @@ export async function startPgCluster(): Promise<PgCluster> {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     dir,
     port,
+    pause() {
+      run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);
+    },
+    resume() {
+      run('pg_ctl', ['-D', data, '-o', opts, '-l', join(dir, 'server.log'), '-w', 'start']);
+    },
     stop() {
       try {
         run('pg_ctl', ['-D', data, '-m', 'fast', '-w', 'stop']);

@@ -113,6 +113,49 @@ export function registerAdmin(program: Command): void {
       }),
     );
 
+  const groups = program.command('groups').description("single sign-on: which groups of the identity provider give which roles and scope");
+  groups
+    .command('list')
+    .description('list the group mappings')
+    .option('--json', 'as JSON')
+    .action(
+      action(async (o: { json?: boolean }) => {
+        const { listGroupMappings } = await import('../../roles/group-mappings');
+        const rows = (await withAppDb(listGroupMappings)).map((m) => ({ group: m.group_name, roles: m.roles.join(','), offices: m.offices.join(','), states: m.states.join(','), version: m.version, updated_by: m.updated_by }));
+        if (o.json) process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+        else printTable(rows);
+      }),
+    );
+  groups
+    .command('set')
+    .description('map a group (or change its mapping): members get these roles and this scope at their next sign-in')
+    .argument('<group>', 'the group as the identity provider names it, e.g. fis-regional-08-09')
+    .requiredOption('--roles <roles>', 'roles, comma-separated or repeated', collect)
+    .option('--offices <codes>', 'office scope, comma-separated or repeated', collect)
+    .option('--states <keys>', 'state scope, comma-separated or repeated', collect)
+    .action(
+      action(async (group: string, o: UserOptions) => {
+        const { getGroupMapping, setGroupMapping } = await import('../../roles/group-mappings');
+        const m = await withAppDb(async (db) => setGroupMapping(db, group, { roles: list(o.roles) ?? [], offices: list(o.offices) ?? [], states: list(o.states) ?? [] }, (await getGroupMapping(db, group))?.version ?? null, actor()));
+        process.stderr.write(`fis: ${m.group_name} → roles ${m.roles.join(', ')}, offices ${m.offices.join(', ') || '–'}, states ${m.states.join(', ') || '–'} (version ${m.version})\n`);
+      }),
+    );
+  groups
+    .command('remove')
+    .description('delete a group mapping (its members lose it at their next sign-in)')
+    .argument('<group>')
+    .action(
+      action(async (group: string) => {
+        const { deleteGroupMapping, getGroupMapping } = await import('../../roles/group-mappings');
+        await withAppDb(async (db) => {
+          const m = await getGroupMapping(db, group);
+          if (!m) throw new UserError(`The group "${group.slice(0, 60)}" has no mapping.`, { exitCode: 4 });
+          await deleteGroupMapping(db, group, m.version, actor());
+        });
+        process.stderr.write(`fis: mapping of ${group} deleted\n`);
+      }),
+    );
+
   const roles = program.command('roles').description('role definitions: list, export and import as JSON (for review in version control)');
   roles
     .command('list')

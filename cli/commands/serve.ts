@@ -26,6 +26,26 @@ export async function serveWeb(opts: { port: number; host: string; dev?: boolean
   }
 }
 
+/**
+ * `npm start` serves production: it refuses to start without a warehouse to answer from, and with
+ * the demo users present (known passwords) unless FIS_ALLOW_DEMO=true says that is meant.
+ */
+async function refuseUnfitProduction(): Promise<void> {
+  const config = getConfig();
+  const { readCurrent } = await import('../../warehouse/snapshots');
+  if (!readCurrent(config.dataDir)) throw new UserError(`There is no warehouse in ${config.dataDir} yet; run "fis etl run" first (or "npm run demo" for the demo).`, { exitCode: 2 });
+  if (config.allowDemo) return;
+  const { openAppDb } = await import('../../roles/app-db');
+  const { listUsers } = await import('../../roles/store');
+  const app = await openAppDb({ dataDir: config.dataDir, url: config.appDbUrl });
+  const demo = await listUsers(app.db)
+    .then((us) => us.filter((u) => u.is_demo && u.active).map((u) => u.username))
+    .finally(() => app.close());
+  if (demo.length) {
+    throw new UserError(`The demo users (${demo.join(', ')}) exist, with a known password; deactivate them ("fis users deactivate …") or set FIS_ALLOW_DEMO=true for a demonstration.`, { exitCode: 2 });
+  }
+}
+
 export function registerServe(program: Command): void {
   program
     .command('serve')
@@ -36,6 +56,7 @@ export function registerServe(program: Command): void {
     .action(
       action(async (o: { port?: number; host?: string; dev?: boolean }) => {
         const config = getConfig();
+        if (!o.dev) await refuseUnfitProduction();
         const web = await serveWeb({ port: o.port ?? config.http.port, host: o.host ?? config.http.host, dev: o.dev });
         log.info(`FIS is serving on ${web.url}/`);
         // the port actually bound (for --port 0), for whoever started us

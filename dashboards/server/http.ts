@@ -21,7 +21,7 @@ const log = createLogger('web');
 
 export function authSettings(): AuthSettings {
   const c = services().config;
-  return { ...DEFAULT_AUTH, idleMinutes: c.session.idleMinutes, maxFailures: c.session.maxLoginFailures };
+  return { ...DEFAULT_AUTH, idleMinutes: c.session.idleMinutes, maxFailures: c.session.maxLoginFailures, localLogin: c.localLogin, provider: c.oidc?.name };
 }
 
 export interface RequestContext {

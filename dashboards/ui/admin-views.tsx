@@ -13,7 +13,7 @@ import { AnswersSection } from './answers-status';
 import type { AnswersStatus } from '../server/answers';
 
 /** A plain table: column headings, and rows whose first cell heads the row. */
-function AdminTable({ lang, label, testId, headers, rows, empty }: { lang: Lang; label: string; testId: string; headers: string[]; rows: Array<{ key: string; cells: Array<React.ReactNode> }>; empty?: string }) {
+export function AdminTable({ lang, label, testId, headers, rows, empty }: { lang: Lang; label: string; testId: string; headers: string[]; rows: Array<{ key: string; cells: Array<React.ReactNode> }>; empty?: string }) {
   return (
     <div className="table-wrap" tabIndex={0} role="region" aria-label={label}>
       <table className="data" data-testid={testId}>
@@ -74,7 +74,7 @@ export function AdminOverview({ lang, users, roles, audit, pipeline }: { lang: L
         <section className="panel" aria-labelledby="admin-users">
           <h2 id="admin-users">{ta(lang, 'adminUsers')}</h2>
           <p>
-            <a href="/admin/users/new">{ta(lang, 'userNew')}</a>
+            <a href="/admin/users/new">{ta(lang, 'userNew')}</a> · <a href="/admin/groups">{ta(lang, 'groupsTitle')}</a>
           </p>
           <AdminTable
             lang={lang}

@@ -11,8 +11,8 @@ import type { Lang } from '../i18n';
 import { ta } from '../i18n-admin';
 import { sendJson } from './api.client';
 import { FormError } from './form-error';
+import { ScopeFieldsets, splitOffices } from './scope-fields';
 
-const split = (s: string) => s.split(',').map((x) => x.trim().toUpperCase()).filter(Boolean);
 
 function OneTimePassword({ lang, password }: { lang: Lang; password: string }) {
   return (
@@ -39,7 +39,7 @@ export function UserForm({ lang, user, roles, states, self = false }: { lang: La
     const fields = {
       display_name: String(f.get('display_name') ?? ''),
       roles: f.getAll('roles').map(String),
-      offices: split(String(f.get('offices') ?? '')),
+      offices: splitOffices(String(f.get('offices') ?? '')),
       states: f.getAll('states').map(String),
     };
     setBusy(true);
@@ -88,26 +88,7 @@ export function UserForm({ lang, user, roles, states, self = false }: { lang: La
           </label>
         ) : null}
       </div>
-      <fieldset className="panel" disabled={self} aria-describedby={self ? `${id}-self` : undefined}>
-        <legend>{ta(lang, 'colRoles')}</legend>
-        <div className="choices">
-          {roles.map((r) => (
-            <label key={r.name} className="inline">
-              <input type="checkbox" name="roles" value={r.name} defaultChecked={user?.roles.includes(r.name)} /> {r.label} ({r.name})
-            </label>
-          ))}
-        </div>
-      </fieldset>
-      <fieldset className="panel" disabled={self} aria-describedby={self ? `${id}-self` : undefined}>
-        <legend>{ta(lang, 'colStates')}</legend>
-        <div className="choices">
-          {states.map((s) => (
-            <label key={s.code} className="inline">
-              <input type="checkbox" name="states" value={s.code} defaultChecked={user?.states.includes(s.code)} /> {s.label} ({s.code})
-            </label>
-          ))}
-        </div>
-      </fieldset>
+      <ScopeFieldsets lang={lang} choices={{ roles, states }} value={user} disabled={self} describedBy={self ? `${id}-self` : undefined} />
       <div className="filter-actions">
         <button type="submit" className="button-primary" disabled={busy}>
           {ta(lang, user ? 'save' : 'userCreate')}

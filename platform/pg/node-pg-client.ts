@@ -66,3 +66,45 @@ export function wrapNodePg(client: pg.Client, description: string): PgClient {
     },
   };
 }
+
+/**
+ * A pool of connections as a PgClient, for the app-state database of long-running processes: a
+ * server that restarts (or a failover) costs the queries made meanwhile, not the process — the
+ * next query opens a new connection. Bulk transfer is not needed there.
+ */
+export async function openNodePgPool(url: string, description: string): Promise<PgClient> {
+  const pool = new pg.Pool({
+    connectionString: url,
+    types: pgTypes,
+    application_name: 'fis',
+    connectionTimeoutMillis: 5000,
+    max: 4,
+    idleTimeoutMillis: 60_000,
+    options: '-c TimeZone=UTC -c DateStyle=ISO,YMD',
+  });
+  pool.on('error', () => {});
+  // fail at start as the single client does, with the same reasons
+  (await pool.connect()).release();
+  let closed = false;
+  return {
+    engine: 'postgres',
+    description,
+    async query<R>(text: string, params: readonly unknown[] = []) {
+      return (await pool.query(text, params as unknown[])).rows as R[];
+    },
+    async exec(script) {
+      await pool.query(script);
+    },
+    async copyIn() {
+      throw new Error('bulk load is not offered on the app-state pool');
+    },
+    async copyOutToFile() {
+      throw new Error('bulk unload is not offered on the app-state pool');
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      await pool.end();
+    },
+  };
+}

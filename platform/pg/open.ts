@@ -8,7 +8,7 @@ import { UserError, oneLine, redactUrl } from '../errors';
 import { acquireLock } from '../lock';
 import { createLogger } from '../logger';
 import type { PgClient } from './client';
-import { openNodePg } from './node-pg-client';
+import { openNodePg, openNodePgPool } from './node-pg-client';
 import { openPglite } from './pglite-client';
 
 export type PgTarget = { kind: 'pglite'; dir: string } | { kind: 'postgres'; url: string };
@@ -22,6 +22,8 @@ export interface OpenOptions {
   mustExist?: boolean;
   /** How long to wait for another process holding an embedded database (default 10 min). */
   lockWaitMs?: number;
+  /** A server: a reconnecting pool instead of one connection (long-running processes). */
+  pool?: boolean;
 }
 
 const log = createLogger('pg');
@@ -37,7 +39,7 @@ export function pgliteExists(dir: string): boolean {
 export async function openPg(target: PgTarget, opts: OpenOptions): Promise<PgClient> {
   if (target.kind === 'postgres') {
     try {
-      return await openNodePg(target.url, redactUrl(target.url));
+      return await (opts.pool ? openNodePgPool : openNodePg)(target.url, redactUrl(target.url));
     } catch (e) {
       throw new UserError(`Cannot connect to the ${opts.label} at ${redactUrl(target.url)}: ${connectReason(e)}.`, {
         httpStatus: 503,

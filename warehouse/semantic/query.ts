@@ -5,6 +5,7 @@
  * merges the metric groups, computes rates, and applies disclosure control after aggregation.
  */
 import { isIsoDate } from '../../platform/dates';
+import { metrics } from '../../platform/metrics';
 import { UserError } from '../../platform/errors';
 import type { Duck } from '../duckdb';
 import type { SnapshotInfo, SnapshotSource } from '../snapshots';
@@ -176,6 +177,8 @@ export interface PlannedQuery {
   parameters: readonly unknown[];
   /** Output columns in order: the dimensions, then the metrics (SQL names d0…, m0…). */
   columns: string[];
+  /** the tables that answer: facts, or rollups (agg_…) */
+  sources: string[];
 }
 
 /**
@@ -202,24 +205,35 @@ export async function planQuery(duck: Duck, info: SnapshotInfo, q: MetricQuery, 
     orderBy: opts.orderBy,
     limit: opts.limit,
   });
-  return { defs, sql: c.sql, parameters: c.parameters, columns: [...q.by, ...q.metrics] };
+  return { defs, sql: c.sql, parameters: c.parameters, columns: [...q.by, ...q.metrics], sources: plans.map((p) => p.source) };
 }
 
 export async function runQuery(reader: SnapshotSource, q: MetricQuery, access: Access, opts: QueryOptions = {}): Promise<QueryResult> {
   const maxRows = opts.maxRows ?? LIMITS.rows;
   return reader.use(async (duck, info) => {
     const plan = await planQuery(duck, info, q, access, { ...opts, limit: maxRows + 1 });
-    if (opts.cache === false) return answer(duck, info, q, plan, maxRows);
-    // the statement carries the row condition and disclosure control; the mode is named as well
-    const mode = JSON.stringify([access.unsuppressed, access.suppressBelow]);
-    const key = `${mode}\u0000${maxRows}\u0000${JSON.stringify(plan.columns)}\u0000${plan.sql}\u0000${JSON.stringify(plan.parameters)}`;
-    return answerCache.get(info.id, key, () => answer(duck, info, q, plan, maxRows));
+    const disclosure = plan.defs.every((m) => !m.suppress || access.unsuppressed[m.domain]) ? 'unrestricted' : 'threshold';
+    let computed = opts.cache === false;
+    const result =
+      opts.cache === false
+        ? await answer(duck, info, q, plan, maxRows)
+        : await answerCache.get(info.id, answerKey(plan, access, maxRows), () => {
+            computed = true;
+            return answer(duck, info, q, plan, maxRows);
+          });
+    metrics().answers.inc({ disclosure, cache: computed ? 'miss' : 'hit' });
+    return result;
   });
 }
 
+/** The statement carries the row condition and disclosure control; the mode is named as well. */
+const answerKey = (plan: PlannedQuery, access: Access, maxRows: number) =>
+  `${JSON.stringify([access.unsuppressed, access.suppressBelow])}\u0000${maxRows}\u0000${JSON.stringify(plan.columns)}\u0000${plan.sql}\u0000${JSON.stringify(plan.parameters)}`;
+
 /** Runs a planned question and shapes its answer: rows in the order of time and the code lists. */
 async function answer(duck: Duck, info: SnapshotInfo, q: MetricQuery, plan: PlannedQuery, maxRows: number): Promise<QueryResult> {
-  const t = await duck.table(plan.sql, plan.parameters);
+  const timer = metrics().queryDuration.startTimer({ source: plan.sources.every((s) => s.startsWith('agg_')) ? 'rollups' : 'facts' });
+  const t = await duck.table(plan.sql, plan.parameters).finally(() => timer());
   if (t.rows.length > maxRows) {
     throw new UserError(`The answer would have more than ${maxRows.toLocaleString('en-US')} rows; narrow the period or use fewer dimensions.`);
   }

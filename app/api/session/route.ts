@@ -1,7 +1,9 @@
 // POST /api/session — log in ({username, password} as JSON); DELETE — log out; GET — who am I.
 import { z } from 'zod';
 import { clientAddress, errorResponse, json, route, secureCookies } from '@/dashboards/server/http';
-import { appDb } from '@/dashboards/server/services';
+import { appDb, services } from '@/dashboards/server/services';
+import { publicOrigin } from '@/dashboards/server/sso';
+import { endSessionUrl as providerLogoutUrl } from '@/roles/oidc';
 import { describeRights } from '@/dashboards/rights';
 import { CSRF_COOKIE, SESSION_COOKIE, login, logout } from '@/roles/auth';
 import { authSettings } from '@/dashboards/server/http';
@@ -35,11 +37,14 @@ export const POST = route(
 );
 
 export const DELETE = route(async ({ req, principal }) => {
-  await logout(await appDb(), req.cookies.get(SESSION_COOKIE)?.value, principal!.user.username);
+  const { idToken } = await logout(await appDb(), req.cookies.get(SESSION_COOKIE)?.value, principal!.user.username);
+  // a single sign-on session ends at the provider too, where it offers that (the browser goes there next)
+  const oidc = services().config.oidc;
+  const endSessionUrl = oidc ? await providerLogoutUrl(oidc, idToken, `${publicOrigin(req)}/login`) : undefined;
   const headers = new Headers({ 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
   headers.append('set-cookie', cookie(SESSION_COOKIE, '', { httpOnly: true, secure: secureCookies(req), maxAge: 0 }));
   headers.append('set-cookie', cookie(CSRF_COOKIE, '', { httpOnly: false, secure: secureCookies(req), maxAge: 0 }));
-  return new Response(JSON.stringify({ loggedOut: true }), { status: 200, headers });
+  return new Response(JSON.stringify({ loggedOut: true, ...(endSessionUrl ? { endSessionUrl } : {}) }), { status: 200, headers });
 }, { beforePasswordChange: true });
 
 export const GET = route(
