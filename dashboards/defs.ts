@@ -25,8 +25,13 @@ export interface PanelDef {
   metrics: string[];
   /** Dimensions: for time series the first is the time grain; 'geo' means state or office by drill level. */
   by: string[];
-  /** Keep the top N categories by the first metric. */
+  /** Keep the top N categories by the first metric (a ranking: sorted by it, descending). */
   top?: number;
+  /**
+   * A rate ranking ranks only the categories with enough cases: at least `minimumCases` of this
+   * count metric (server/panels.ts); `label` says so under the title, with {n} the minimum applied.
+   */
+  minCases?: { metric: string; label: Label };
   /** Clicking a category filters the dashboard by it. */
   crossFilter?: FilterKey;
   /** Grid columns the panel spans (of 2). */
@@ -95,8 +100,8 @@ export const DASHBOARD_DEFS: readonly DashboardDef[] = [
       { id: 'distribution', title: L('Verteilung der Verfahrensdauer', 'Distribution of processing times'), kind: 'bar', metrics: ['decisions'], by: ['processing_time'] },
       { id: 'over-time', title: L('Median und Mittelwert je Monat', 'Median and mean per month'), kind: 'line', metrics: ['processing_months_median', 'processing_months_avg'], by: ['month'] },
       { id: 'anker', title: L('AnKER-Einrichtungen und andere Dienststellen', 'AnKER facilities and other offices'), kind: 'bar', metrics: ['processing_months_median', 'processing_months_avg'], by: ['office_kind'], crossFilter: 'office_kind' },
-      { id: 'nationality', title: L('Median nach Staatsangehörigkeit', 'Median by nationality'), kind: 'hbar', metrics: ['processing_months_median'], by: ['nationality'], top: 10, crossFilter: 'nationality' },
-      { id: 'geo', title: L('Median nach Land bzw. Außenstelle', 'Median by state or office'), kind: 'hbar', metrics: ['processing_months_median'], by: ['geo'], top: 16, span: 2 },
+      { id: 'nationality', title: L('Median nach Staatsangehörigkeit', 'Median by nationality'), kind: 'hbar', metrics: ['processing_months_median'], by: ['nationality'], top: 10, crossFilter: 'nationality', minCases: { metric: 'decisions', label: L('Staatsangehörigkeiten mit mindestens {n} Entscheidungen im Zeitraum', 'Nationalities with at least {n} decisions in the period') } },
+      { id: 'geo', title: L('Median nach Land bzw. Außenstelle', 'Median by state or office'), kind: 'hbar', metrics: ['processing_months_median'], by: ['geo'], top: 16, span: 2, minCases: { metric: 'decisions', label: L('Länder bzw. Außenstellen mit mindestens {n} Entscheidungen im Zeitraum', 'States or offices with at least {n} decisions in the period') } },
     ],
   },
   {
@@ -113,7 +118,7 @@ export const DASHBOARD_DEFS: readonly DashboardDef[] = [
     filters: ['state', 'office', 'nationality', 'kind'],
     panels: [
       { id: 'top', title: L('Hauptherkunftsländer', 'Leading countries of origin'), kind: 'hbar', metrics: ['applications'], by: ['nationality'], top: 15, crossFilter: 'nationality' },
-      { id: 'rates', title: L('Schutzquote nach Herkunftsland', 'Protection rate by country'), kind: 'hbar', metrics: ['protection_rate'], by: ['nationality'], top: 15, crossFilter: 'nationality' },
+      { id: 'rates', title: L('Schutzquote nach Herkunftsland', 'Protection rate by country'), kind: 'hbar', metrics: ['protection_rate'], by: ['nationality'], top: 15, crossFilter: 'nationality', minCases: { metric: 'decisions', label: L('Länder mit mindestens {n} Entscheidungen im Zeitraum', 'Countries with at least {n} decisions in the period') } },
       { id: 'trends', title: L('Entwicklung der fünf Hauptherkunftsländer', 'Trends of the five leading countries'), kind: 'line', metrics: ['applications'], by: ['month', 'nationality'], top: 5, trend: true, span: 2 },
     ],
   },

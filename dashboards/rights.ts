@@ -1,17 +1,40 @@
 /**
  * What a principal may see in the web app: dashboards and reports need their view right and read
- * access to at least one of their data domains; exports need the export right for the report and
- * format. One function each, used by navigation, pages, routes and exports alike.
+ * access to at least one of their data domains; a dashboard shows the panels whose metrics the
+ * principal may use (a KPI panel the tiles they may use) and is not theirs when none is left;
+ * exports need the export right for the report and format. One function each, used by navigation,
+ * pages, routes and exports alike.
  */
 import { can } from '../roles/ability';
 import type { Principal } from '../roles/access';
+import { mayUseMetric } from '../warehouse/semantic/query';
 import { DASHBOARDS, EXPORT_FORMATS, REPORTS, type CatalogEntry } from './catalog';
+import { dashboardDef, type PanelDef } from './defs';
 
 const readsAny = (p: Principal, e: CatalogEntry) => e.domains.some((d) => p.access.domains[d] !== undefined);
 
+/** Whether a panel has anything for the principal: every metric of a chart, at least one tile of a KPI panel (the others are left out). */
+export const mayUsePanel = (p: Principal, panel: PanelDef) =>
+  panel.kind === 'kpis' ? panel.metrics.some((m) => mayUseMetric(p.access, m)) : [...panel.metrics, ...(panel.minCases ? [panel.minCases.metric] : [])].every((m) => mayUseMetric(p.access, m));
+
+/**
+ * The panels of a dashboard the principal sees, each with the columns it spans: a panel left
+ * alone in its row by the ones left out takes the whole row, so the layout has no gap.
+ */
+export function visiblePanels(p: Principal, slug: string): Array<{ panel: PanelDef; span: 1 | 2 }> {
+  const panels = (dashboardDef(slug)?.panels ?? []).filter((x) => mayUsePanel(p, x));
+  let col = 0;
+  return panels.map((panel, i) => {
+    const next = panels[i + 1];
+    const span: 1 | 2 = (panel.span ?? 1) === 2 || (col === 0 && (!next || (next.span ?? 1) === 2)) ? 2 : 1;
+    col = (col + span) % 2;
+    return { panel, span };
+  });
+}
+
 export const canViewDashboard = (p: Principal, slug: string) => {
   const d = DASHBOARDS.find((x) => x.id === slug);
-  return !!d && can(p.ability, 'view', 'Dashboard', { slug }) && readsAny(p, d);
+  return !!d && can(p.ability, 'view', 'Dashboard', { slug }) && readsAny(p, d) && visiblePanels(p, slug).length > 0;
 };
 
 export const canViewReport = (p: Principal, id: string) => {

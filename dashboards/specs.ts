@@ -12,12 +12,28 @@ export interface SeriesSpec {
   data: Array<number | null>;
   /** for stacked bars */
   stack?: string;
+  /** the series is complete even where the period is not (last year's line in a year-to-date comparison) */
+  complete?: boolean;
+}
+
+/** The grain of a time axis (its categories are codes of that grain); 'month-of-year': months of one year, without the year. */
+export type TimeGrain = 'day' | 'month' | 'quarter' | 'year' | 'month-of-year';
+
+/** A category the data cover only in part (the current month, a period cut by the filter), and in words how far. */
+export interface PartialCategory {
+  index: number;
+  /** "unvollständig bis 01.12." */
+  note: string;
 }
 
 export interface ChartSpec {
   type: 'bar' | 'hbar' | 'stacked' | 'line' | 'map';
   categories: Category[];
   series: SeriesSpec[];
+  /** the categories are periods of this grain (a time axis) */
+  time?: TimeGrain;
+  /** periods covered in part */
+  partial?: PartialCategory[];
   /** the dimension a click on a category filters by */
   clickDim?: string;
   /** the category currently filtered on */
@@ -35,11 +51,15 @@ export interface KpiTile {
   value: number | null;
   previous: number | null;
   changePct: number | null;
+  /** whether a rise is favourable (the metric's declared direction) */
+  direction: 'up-good' | 'up-bad' | 'neutral';
   spark: Array<number | null>;
+  /** the last month of the sparkline is covered in part */
+  sparkPartial?: boolean;
   allowed: boolean;
 }
 
 export type PanelData =
   | { status: 'ok'; kind: 'kpis'; tiles: KpiTile[]; suppressed: number }
-  | { status: 'ok'; kind: 'chart'; chart: ChartSpec; suppressed: number; empty: boolean; league?: boolean }
+  | { status: 'ok'; kind: 'chart'; chart: ChartSpec; suppressed: number; empty: boolean; league?: boolean; /** which rows a ranking holds, in words ("Länder mit mindestens 100 Entscheidungen") */ subtitle?: string }
   | { status: 'forbidden' | 'error'; message: string };

@@ -5,11 +5,19 @@
  * numbers "Seite x von y". Columns are fitted to the width by shrinking the type (down to 6 pt); a
  * table wider still is printed in column blocks, each with the row headings. Text uses an embedded
  * DejaVu Sans Condensed, so every name of the code lists prints (and can be searched and copied).
+ *
+ * An accessible document (BITV 2.0 / EN 301 549 clause 10, PDF/UA-1): tagged, with its language and
+ * its title shown by the viewer; a structure tree in reading order — the title as heading, the
+ * filters and Datenstand as paragraphs, the chart as a figure whose alternative text names its
+ * series and their extremes, each column block as a table of rows (TR) with header cells (TH, the
+ * column headings and each row's heading) and data cells (TD), the legend as paragraphs. Running
+ * heads, footers, rules, shading and the header rows repeated on later pages are artifacts.
  */
 import PDFDocument from 'pdfkit';
 import SVGtoPDF from 'svg-to-pdfkit';
 import { join } from 'node:path';
 import { projectRoot } from '../../platform/config';
+import { describeChart } from '../chart-text';
 import { formatDate, formatValue, t } from '../i18n';
 import { chartSvg } from './chart-svg';
 import type { ExportDoc } from './doc';
@@ -24,6 +32,10 @@ const FONT_DIR = join(projectRoot, 'node_modules', 'dejavu-fonts-ttf', 'ttf');
 const FONTS = { body: join(FONT_DIR, 'DejaVuSansCondensed.ttf'), bold: join(FONT_DIR, 'DejaVuSansCondensed-Bold.ttf') };
 
 type Doc = InstanceType<typeof PDFDocument>;
+type Struct = PDFKit.PDFStructureElement;
+/** pdfkit 0.20 knows more than its types: PDF/UA, and the layout and table attributes of a structure element */
+type StructOptions = PDFKit.Mixins.StructureElementOptions & { bbox?: [number, number, number, number]; placement?: 'Block' | 'Inline'; scope?: 'Row' | 'Column' };
+const PDF_UA = 'PDF/UA' as unknown as PDFKit.Mixins.PDFSubsets;
 
 interface Layout {
   size: number;
@@ -91,7 +103,19 @@ function layout(doc: Doc, e: ExportDoc, cells: string[][]): Layout {
 
 export async function reportPdf(e: ExportDoc): Promise<Buffer> {
   const { table, lang } = e;
-  const doc = new PDFDocument({ size: 'A4', layout: 'landscape', margin: MARGIN, autoFirstPage: false, info: { Title: table.title, Author: 'FIS', Creator: 'FIS', Subject: table.filterSummary } });
+  const doc = new PDFDocument({
+    size: 'A4',
+    layout: 'landscape',
+    margin: MARGIN,
+    autoFirstPage: false,
+    pdfVersion: '1.7',
+    tagged: true,
+    subset: PDF_UA,
+    lang: lang === 'de' ? 'de-DE' : 'en-GB',
+    displayTitle: true,
+    // the snapshot is named in the metadata, for tracing the figures back — not on the page
+    info: { Title: table.title, Author: 'FIS', Creator: 'FIS', Subject: table.filterSummary, Keywords: `FIS snapshot ${table.snapshot}` },
+  });
   doc.registerFont('body', FONTS.body);
   doc.registerFont('bold', FONTS.bold);
   const chunks: Buffer[] = [];
@@ -100,6 +124,20 @@ export async function reportPdf(e: ExportDoc): Promise<Buffer> {
     doc.on('end', () => resolve());
     doc.on('error', reject);
   });
+
+  // the structure tree, in reading order
+  const root = doc.struct('Document');
+  doc.addStructure(root);
+  /** Content: an element of `type` under `parent`, holding what `draw` puts on the page. */
+  const tag = (parent: Struct, type: string, draw: () => void, options: StructOptions = {}) => {
+    parent.add(doc.struct(type, options as PDFKit.Mixins.StructureElementOptions, draw));
+  };
+  /** Not content: running heads and footers, rules, shading, repeated header rows. */
+  const artifact = (type: 'Pagination' | 'Layout', draw: () => void) => {
+    doc.markContent('Artifact', { type });
+    draw();
+    doc.endMarkedContent();
+  };
 
   const runningHead = () => {
     doc.font('bold').fontSize(8).fillColor('#1f3a5a').text(table.title, MARGIN, MARGIN, { width: CONTENT_W * 0.6, lineBreak: false, ellipsis: true });
@@ -142,11 +180,13 @@ export async function reportPdf(e: ExportDoc): Promise<Buffer> {
   let pageNo = 0;
   const decorate = () => {
     pageNo++;
-    runningHead();
-    doc.font('body').fontSize(8).fillColor('#444');
-    doc.text(`FIS · ${t(lang, 'fictitious')}`, MARGIN, PAGE.height - MARGIN - 10, { width: CONTENT_W * 0.7, lineBreak: false, height: 10 });
-    doc.text(t(lang, 'page', { n: pageNo, total: pages }), MARGIN + CONTENT_W * 0.7, PAGE.height - MARGIN - 10, { width: CONTENT_W * 0.3, align: 'right', lineBreak: false, height: 10 });
-    doc.fillColor('black');
+    artifact('Pagination', () => {
+      runningHead();
+      doc.font('body').fontSize(8).fillColor('#444');
+      doc.text(`FIS · ${t(lang, 'fictitious')}`, MARGIN, PAGE.height - MARGIN - 10, { width: CONTENT_W * 0.7, lineBreak: false, height: 10 });
+      doc.text(t(lang, 'page', { n: pageNo, total: pages }), MARGIN + CONTENT_W * 0.7, PAGE.height - MARGIN - 10, { width: CONTENT_W * 0.3, align: 'right', lineBreak: false, height: 10 });
+      doc.fillColor('black');
+    });
   };
   const newPage = () => {
     doc.addPage();
@@ -157,73 +197,107 @@ export async function reportPdf(e: ExportDoc): Promise<Buffer> {
   // page 1: title, filters, Datenstand, chart
   decorate();
   let y = TOP;
-  doc.font('bold').fontSize(16).text(table.title, MARGIN, y, { width: CONTENT_W });
+  tag(root, 'H1', () => doc.font('bold').fontSize(16).text(table.title, MARGIN, y, { width: CONTENT_W }));
   y = doc.y + 4;
-  doc.font('body').fontSize(9).text(`${t(lang, 'filters')}: ${table.filterSummary}`, MARGIN, y, { width: CONTENT_W });
-  doc.text(`${t(lang, 'dataAsOf')}: ${formatDate(table.dataAsOf, lang)} · ${t(lang, 'snapshot')} ${table.snapshot}`, { width: CONTENT_W });
-  doc.text(t(lang, 'createdBy', { user: e.createdBy, at: formatDate(e.createdAt, lang) }), { width: CONTENT_W });
+  tag(root, 'P', () => doc.font('body').fontSize(9).text(`${t(lang, 'filters')}: ${table.filterSummary}`, MARGIN, y, { width: CONTENT_W }));
+  tag(root, 'P', () => doc.text(`${t(lang, 'dataAsOf')}: ${formatDate(table.dataAsOf, lang)}`, { width: CONTENT_W }));
+  tag(root, 'P', () => doc.text(t(lang, 'createdBy', { user: e.createdBy, at: formatDate(e.createdAt, lang) }), { width: CONTENT_W }));
   y = doc.y + 10;
   if (table.chart.categories.length && table.chart.series.some((s) => s.data.some((v) => v !== null && v !== 0))) {
     const h = BOTTOM - y - 30;
     const w = CONTENT_W;
     const svg = chartSvg(table.chart, lang, Math.round(w), Math.round(h));
-    SVGtoPDF(doc, svg, MARGIN, y, { width: w, height: h, assumePt: true, preserveAspectRatio: 'xMidYMid meet', fontCallback: (_f: string, bold: boolean) => (bold ? 'bold' : 'body') });
-    doc.font('body').fontSize(8).fillColor('#444').text(`${t(lang, 'reportChart')}: ${table.chart.series.map((s) => s.name).join(', ')}`, MARGIN, y + h + 6, { width: CONTENT_W });
+    const top = y;
+    tag(root, 'Figure', () => SVGtoPDF(doc, svg, MARGIN, top, { width: w, height: h, assumePt: true, preserveAspectRatio: 'xMidYMid meet', fontCallback: (_f: string, bold: boolean) => (bold ? 'bold' : 'body') }), {
+      alt: describeChart(table.chart, lang, table.title),
+      bbox: [MARGIN, top, MARGIN + w, top + h],
+      placement: 'Block',
+    });
+    const partial = table.chart.partial?.map((p) => ` · * ${table.chart.categories[p.index]?.label}: ${p.note}`).join('') ?? '';
+    tag(root, 'Caption', () => doc.font('body').fontSize(8).fillColor('#444').text(`${t(lang, 'reportChart')}: ${table.chart.series.map((s) => s.name).join(', ')}${partial}`, MARGIN, top + h + 6, { width: CONTENT_W }));
     doc.fillColor('black');
   } else {
-    doc.font('body').fontSize(9).text(t(lang, 'noData'), MARGIN, y);
+    tag(root, 'P', () => doc.font('body').fontSize(9).text(t(lang, 'noData'), MARGIN, y));
   }
 
-  // the table, in column blocks, each from a new page
-  const drawHeader = (block: number[], top: number, part: number) => {
+  // the table, in column blocks, each from a new page; the first header row of a block is its
+  // table's header, the ones repeated on later pages are artifacts
+  const drawHeader = (block: number[], top: number, part: number, into?: Struct) => {
     const hh = headerHeight(block);
     const width = L.dimW.reduce((a, b) => a + b, 0) + block.reduce((a, j) => a + L.colW[j]!, 0);
-    doc.rect(MARGIN, top, width, hh).fill('#e8eef5');
-    doc.fillColor('black').font('bold').fontSize(L.size);
+    artifact('Layout', () => doc.rect(MARGIN, top, width, hh).fill('#e8eef5'));
+    const cells: Array<[string, number, number, 'left' | 'right']> = [];
     let x = MARGIN;
     table.rowHeaders.forEach((h, i) => {
-      doc.text(h, x + PAD, top + PAD, { width: L.dimW[i]! - 2 * PAD });
+      cells.push([h, x, L.dimW[i]!, 'left']);
       x += L.dimW[i]!;
     });
     for (const j of block) {
-      doc.text(table.columns[j]!.label, x + PAD, top + PAD, { width: L.colW[j]! - 2 * PAD, align: 'right' });
+      cells.push([table.columns[j]!.label, x, L.colW[j]!, 'right']);
       x += L.colW[j]!;
     }
-    doc.moveTo(MARGIN, top + hh).lineTo(MARGIN + width, top + hh).lineWidth(0.6).strokeColor('#555').stroke();
-    if (L.blocks.length > 1) doc.font('body').fontSize(7).fillColor('#444').text(t(lang, 'part', { n: part + 1, total: L.blocks.length }), MARGIN + width - 120, top - 10, { width: 120, align: 'right' }).fillColor('black');
+    const text = ([label, cx, cw, align]: (typeof cells)[number]) => doc.fillColor('black').font('bold').fontSize(L.size).text(label, cx + PAD, top + PAD, { width: cw - 2 * PAD, align });
+    if (into) {
+      const head = doc.struct('THead');
+      into.add(head);
+      const tr = doc.struct('TR');
+      head.add(tr);
+      for (const c of cells) tag(tr, 'TH', () => text(c), { scope: 'Column' });
+      tr.end();
+      head.end();
+    } else artifact('Pagination', () => cells.forEach(text));
+    artifact('Layout', () => doc.moveTo(MARGIN, top + hh).lineTo(MARGIN + width, top + hh).lineWidth(0.6).strokeColor('#555').stroke());
+    if (L.blocks.length > 1) artifact('Pagination', () => doc.font('body').fontSize(7).fillColor('#444').text(t(lang, 'part', { n: part + 1, total: L.blocks.length }), MARGIN + width - 120, top - 10, { width: 120, align: 'right' }).fillColor('black'));
     return top + hh;
   };
 
   L.blocks.forEach((block, part) => {
-    y = drawHeader(block, newPage(), part);
+    const tableEl = doc.struct('Table', { title: L.blocks.length > 1 ? `${table.title} – ${t(lang, 'part', { n: part + 1, total: L.blocks.length })}` : table.title });
+    root.add(tableEl);
+    y = drawHeader(block, newPage(), part, tableEl);
+    const body = doc.struct('TBody');
+    tableEl.add(body);
     const width = L.dimW.reduce((a, b) => a + b, 0) + block.reduce((a, j) => a + L.colW[j]!, 0);
     table.rows.forEach((r, ri) => {
       const rh = rowHeights[ri]!;
       if (y + rh > BOTTOM) y = drawHeader(block, newPage(), part);
-      if (r.kind !== 'row') doc.rect(MARGIN, y, width, rh).fill(r.kind === 'total' ? '#dde5ee' : '#f2f5f9');
-      else if (ri % 2 === 1) doc.rect(MARGIN, y, width, rh).fill('#fafafa');
-      if (r.kind === 'total') doc.moveTo(MARGIN, y).lineTo(MARGIN + width, y).lineWidth(0.6).strokeColor('#555').stroke();
-      doc.fillColor('black').font(r.kind === 'row' ? 'body' : 'bold').fontSize(L.size);
+      const top = y;
+      artifact('Layout', () => {
+        if (r.kind !== 'row') doc.rect(MARGIN, top, width, rh).fill(r.kind === 'total' ? '#dde5ee' : '#f2f5f9');
+        else if (ri % 2 === 1) doc.rect(MARGIN, top, width, rh).fill('#fafafa');
+        if (r.kind === 'total') doc.moveTo(MARGIN, top).lineTo(MARGIN + width, top).lineWidth(0.6).strokeColor('#555').stroke();
+      });
+      const tr = doc.struct('TR');
+      body.add(tr);
+      const font = r.kind === 'row' ? 'body' : 'bold';
       let x = MARGIN;
       table.rowHeaders.forEach((_, i) => {
-        doc.text(r.labels[i] ?? '', x + PAD, y + PAD, { width: L.dimW[i]! - 2 * PAD });
+        const cx = x;
+        // the row headings (a provider, its month) head the row
+        tag(tr, 'TH', () => doc.fillColor('black').font(font).fontSize(L.size).text(r.labels[i] ?? '', cx + PAD, top + PAD, { width: L.dimW[i]! - 2 * PAD }), { scope: 'Row' });
         x += L.dimW[i]!;
       });
       for (const j of block) {
-        doc.text(cells[ri]![j]!, x + PAD, y + PAD, { width: L.colW[j]! - 2 * PAD, align: 'right', lineBreak: false });
+        const cx = x;
+        tag(tr, 'TD', () => doc.fillColor('black').font(font).fontSize(L.size).text(cells[ri]![j]!, cx + PAD, top + PAD, { width: L.colW[j]! - 2 * PAD, align: 'right', lineBreak: false }));
         x += L.colW[j]!;
       }
+      tr.end();
       y += rh;
     });
+    body.end();
+    tableEl.end();
   });
 
   // legend under the table (on a new page if the last one is full)
   if (y + legendH > BOTTOM) y = newPage();
   y += 8;
   for (const l of legend) {
-    doc.fillColor('#333').text(l, MARGIN, y, { width: CONTENT_W });
+    const top = y;
+    tag(root, 'P', () => doc.fillColor('#333').text(l, MARGIN, top, { width: CONTENT_W }));
     y = doc.y + 2;
   }
+  root.end();
 
   doc.end();
   await done;

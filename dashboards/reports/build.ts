@@ -7,12 +7,13 @@
 import { isIsoDate } from '../../platform/dates';
 import { UserError } from '../../platform/errors';
 import type { SnapshotSource } from '../../warehouse/snapshots';
-import { dimension } from '../../warehouse/semantic/dimensions';
+import { dimension, isTime } from '../../warehouse/semantic/dimensions';
 import { metric } from '../../warehouse/semantic/metrics';
 import { cachedLabels, runQuery } from '../../warehouse/semantic/query';
 import type { Access, MetricQuery, QueryResult } from '../../warehouse/semantic/types';
 import { REPORTS } from '../catalog';
 import { formatDate, t, timeLabel, type Lang, type ValueFormat } from '../i18n';
+import { partialPeriods } from '../periods';
 import type { ChartSpec } from '../specs';
 import type { ReportColumn, ReportDef } from './defs';
 
@@ -177,13 +178,13 @@ export async function buildReport(reader: SnapshotSource, def: ReportDef, f: Rep
   // the chart: over the rows (top N by its first column), or over its own dimensions
   const timeChart = !!def.chart.by || dimension(def.rows[0]!)?.values.source === 'time';
   const chartCols = def.chart.columns.map((id) => def.columns.find((c) => c.id === id)!);
-  let categories: string[];
+  let categories: Array<{ code: string; label: string }>;
   let data: Array<Array<number | null>>;
   if (def.chart.by) {
     const g = groupsOf(chartCols);
     const r = await Promise.all(g.map((x) => runQuery(reader, queryFor(def, x, def.chart.by!, f), access)));
     const codes = [...new Set(r.flatMap((x) => x.rows.map((row) => String(row[0]))))].sort();
-    categories = codes.map((c) => timeLabel(c, def.chart.by![0]!, lang));
+    categories = codes.map((c) => ({ code: c, label: timeLabel(c, def.chart.by![0]!, lang) }));
     data = chartCols.map((c) => {
       const gi = g.findIndex((x) => x.metrics.includes(c.metric!));
       const idx = index(r[gi]!, 1);
@@ -191,11 +192,13 @@ export async function buildReport(reader: SnapshotSource, def: ReportDef, f: Rep
     });
   } else {
     let body = rows.filter((r) => r.kind === 'row');
-    const first = def.columns.findIndex((c) => c.id === def.chart.columns[0]);
+    const first = def.columns.findIndex((c) => c.id === (def.chart.rankBy ?? def.chart.columns[0]));
     if (def.chart.top) body = [...body].sort((a, b) => (b.values[first] ?? -1) - (a.values[first] ?? -1)).slice(0, def.chart.top);
-    categories = body.map((r) => r.labels.filter(Boolean).join(' '));
+    categories = body.map((r) => ({ code: r.codes.join('|'), label: r.labels.filter(Boolean).join(' ') }));
     data = chartCols.map((c) => body.map((r) => r.values[def.columns.indexOf(c)] ?? null));
   }
+  const timeDim = def.chart.by?.[0] ?? def.rows[0]!;
+  const grain = timeChart && isTime(timeDim) ? timeDim : undefined;
 
   const title = REPORTS.find((r) => r.id === def.id)!.title[lang];
   const summary = await filterSummary(reader, f, lang);
@@ -212,7 +215,8 @@ export async function buildReport(reader: SnapshotSource, def: ReportDef, f: Rep
     chart: {
       // time runs along the x axis; names read better as horizontal bars
       type: def.chart.type === 'line' ? 'line' : timeChart ? 'bar' : 'hbar',
-      categories: categories.map((label) => ({ code: label, label })),
+      categories,
+      ...(grain ? { time: grain, partial: partialPeriods(categories.map((c) => c.code), grain, f, info.dataAsOf, lang) } : {}),
       series: chartCols.map((c, i) => ({ name: c.label[lang], format: formatOf(c), data: data[i]!, ...(def.chart.type === 'stacked' ? { stack: 'total' } : {}) })),
       categoryTitle: def.chart.by ? (dimension(def.chart.by[0]!)?.label[lang] ?? def.chart.by[0]!) : (dimension(def.rows[0]!)?.label[lang] ?? def.rows[0]!),
     },

@@ -28,8 +28,8 @@ export interface ReportDef {
   fixed?: Record<string, string[]>;
   /** sort rows by this column, descending (default: by the row dimensions) */
   sortBy?: string;
-  /** the chart on the PDF's first page (over the row dimensions, or over `by`) */
-  chart: { type: 'bar' | 'line' | 'stacked'; columns: string[]; by?: string[]; top?: number };
+  /** the chart on the PDF's first page (over the row dimensions, or over `by`); `top` rows by `rankBy` (default: its first column) */
+  chart: { type: 'bar' | 'line' | 'stacked'; columns: string[]; by?: string[]; top?: number; rankBy?: string };
 }
 
 const L = (de: string, en: string): Label => ({ de, en });
@@ -107,7 +107,8 @@ export const REPORT_DEFS: readonly ReportDef[] = [
       { id: 'age_24', label: L('> 24 Monate', '> 24 months'), metric: 'pending', pivot: { dim: 'pending_age', value: '24+' } },
       { id: 'pending', label: L('Anhängig gesamt', 'Pending total'), metric: 'pending' },
     ],
-    chart: { type: 'stacked', columns: ['age_0_3', 'age_3_6', 'age_6_12', 'age_12_24', 'age_24'], top: 20 },
+    // the offices with the most pending cases, each by the age of its cases
+    chart: { type: 'stacked', columns: ['age_0_3', 'age_3_6', 'age_6_12', 'age_12_24', 'age_24'], top: 20, rankBy: 'pending' },
   },
   {
     id: 'course-providers',

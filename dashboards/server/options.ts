@@ -5,8 +5,8 @@
 import 'server-only';
 import type { Principal } from '../../roles/access';
 import type { SnapshotSource } from '../../warehouse/snapshots';
-import { dimension } from '../../warehouse/semantic/dimensions';
-import { metric } from '../../warehouse/semantic/metrics';
+import { dimension, isTime } from '../../warehouse/semantic/dimensions';
+import { METRICS, metric, type MetricDef } from '../../warehouse/semantic/metrics';
 import { mayUseMetric, runQuery } from '../../warehouse/semantic/query';
 import type { DashboardDef, FilterKey } from '../defs';
 import { t, type Lang } from '../i18n';
@@ -36,9 +36,22 @@ export interface FilterSource {
 
 export const dashboardSource = (def: DashboardDef): FilterSource => ({ filters: def.filters, metrics: def.panels.flatMap((p) => p.metrics) });
 
-/** A metric of the page the viewer may use that has the dimension (for finding the values that occur). */
-const metricFor = (src: FilterSource, principal: Principal, dim: string) =>
-  src.metrics.find((m) => dim in (metric(m)?.dimensions ?? {}) && metric(m)!.measure.kind !== 'pending' && mayUseMetric(principal.access, m));
+/**
+ * A metric of the page the viewer may use that has the dimension (for finding the values that
+ * occur). A stock has no period to list values over: the count of its fact stands in for it (the
+ * pending cases' states, offices and nationalities are those of the applications).
+ */
+function metricFor(src: FilterSource, principal: Principal, dim: string): string | undefined {
+  const has = (x: MetricDef) => isTime(dim) || dim in x.dimensions;
+  for (const m of src.metrics) {
+    const d = metric(m);
+    if (!d || !has(d) || !mayUseMetric(principal.access, m)) continue;
+    if (d.measure.kind !== 'pending') return m;
+    const flow = METRICS.find((x) => x.fact === d.fact && x.measure.kind === 'count' && !x.measure.where && has(x) && mayUseMetric(principal.access, x.name));
+    if (flow) return flow.name;
+  }
+  return undefined;
+}
 
 export async function filterOptions(reader: SnapshotSource, principal: Principal, src: FilterSource, f: Pick<Filters, 'values'>, lang: Lang): Promise<Record<string, Category[]>> {
   const out: Record<string, Category[]> = {};
@@ -57,7 +70,7 @@ export async function filterOptions(reader: SnapshotSource, principal: Principal
 }
 
 export async function yearsWithData(reader: SnapshotSource, principal: Principal, src: FilterSource): Promise<number[]> {
-  const m = src.metrics.find((x) => metric(x)?.measure.kind !== 'pending' && mayUseMetric(principal.access, x));
+  const m = metricFor(src, principal, 'year');
   if (!m) return [];
   return (await present(reader, principal, m, 'year', {})).map((r) => Number(r.code)).filter((y) => y >= 2015);
 }

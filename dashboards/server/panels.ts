@@ -13,8 +13,9 @@ import { metric } from '../../warehouse/semantic/metrics';
 import { cachedLabels, mayUseMetric, runQuery } from '../../warehouse/semantic/query';
 import type { MetricQuery, QueryResult } from '../../warehouse/semantic/types';
 import type { DashboardDef, FilterKey, PanelDef } from '../defs';
-import { formatValue, t, timeLabel, type Lang } from '../i18n';
-import type { Category, ChartSpec, KpiTile, PanelData, SeriesSpec } from '../specs';
+import { fill, formatValue, t, timeLabel, type Lang } from '../i18n';
+import { last12Months, monthStartMinus, partialPeriods } from '../periods';
+import type { Category, ChartSpec, KpiTile, PanelData, SeriesSpec, TimeGrain } from '../specs';
 
 const log = createLogger('dashboards');
 
@@ -26,18 +27,13 @@ export interface Filters {
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 const shiftYears = (iso: string, n: number) => `${Number(iso.slice(0, 4)) + n}${iso.slice(4)}`.replace(/-02-29$/, '-02-28');
-const monthStartMinus = (iso: string, months: number) => {
-  const d = new Date(`${iso.slice(0, 7)}-01T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() - months);
-  return d.toISOString().slice(0, 10);
-};
 
-/** The filters of a dashboard from the URL; the period defaults to the last twelve months. */
+/** The filters of a dashboard from the URL; the period defaults to the last twelve complete months. */
 export function parseFilters(params: Record<string, string | string[] | undefined>, def: DashboardDef, dataAsOf: string | null): Filters {
   const one = (k: string) => (Array.isArray(params[k]) ? params[k]![0] : params[k]) as string | undefined;
-  const end = (dataAsOf ?? new Date().toISOString()).slice(0, 10);
-  const to = one('to') && ISO.test(one('to')!) ? one('to')! : end;
-  const from = one('from') && ISO.test(one('from')!) && one('from')! <= to ? one('from')! : monthStartMinus(to, 11);
+  const preset = last12Months(dataAsOf ?? new Date().toISOString());
+  const to = one('to') && ISO.test(one('to')!) ? one('to')! : preset.to;
+  const from = one('from') && ISO.test(one('from')!) && one('from')! <= to ? one('from')! : one('to') ? monthStartMinus(to, 11) : preset.from;
   const values: Filters['values'] = {};
   for (const k of def.filters) {
     const v = one(k);
@@ -75,7 +71,8 @@ export function ignoredFilters(p: PanelDef, f: Filters): string[] {
 async function categoriesOf(reader: SnapshotSource, dim: string, codes: Array<string | number>, lang: Lang): Promise<Category[]> {
   if (isTime(dim)) return codes.map((c) => ({ code: String(c), label: timeLabel(c, dim, lang) }));
   const l = await labels(reader, dim, lang);
-  return codes.map((c) => ({ code: String(c), label: l[String(c)] ?? String(c) }));
+  // a row without a value of the dimension (an exam without a course type) answers with the code null
+  return codes.map((c) => ({ code: String(c), label: l[String(c)] ?? (String(c) === 'null' ? t(lang, 'unassigned') : String(c)) }));
 }
 
 /** All months from `from` to `to`, so time axes have no gaps. */
@@ -92,16 +89,30 @@ function monthsBetween(from: string, to: string): string[] {
 
 const metricLabel = (m: string, lang: Lang) => metric(m)!.label[lang];
 
-async function chartFor(reader: SnapshotSource, p: PanelDef, f: Filters, principal: Principal, lang: Lang): Promise<{ chart: ChartSpec; suppressed: number }> {
+/**
+ * The fewest cases a cell of a rate ranking needs: 100, or for a small selection (fewer than
+ * 10,000 cases in all) 1 % of its cases, rounded down to 50, 20 or 10, and never fewer than 10 —
+ * so that tiny test data and one office's scope still rank something, and the national figures
+ * rank only countries with a meaningful number of decisions. The panel says which minimum applied.
+ */
+export function minimumCases(total: number): number {
+  if (total >= 10_000) return 100;
+  return [50, 20].find((m) => total / 100 >= m) ?? 10;
+}
+
+const grainOf = (d: string): TimeGrain | undefined => (isTime(d) ? d : undefined);
+
+async function chartFor(reader: SnapshotSource, p: PanelDef, f: Filters, principal: Principal, lang: Lang): Promise<{ chart: ChartSpec; suppressed: number; subtitle?: string }> {
   const run = (q: MetricQuery) => runQuery(reader, q, principal.access);
   const by = p.by.map((d) => (d === 'geo' ? geoDimension(f) : d));
   const first = metric(p.metrics[0]!)!;
   const dimLabel = (d: string) => dimension(d)?.label[lang] ?? d;
+  const partial = (codes: string[], grain: TimeGrain | undefined, q: MetricQuery, r: QueryResult) => (grain ? partialPeriods(codes, grain, { from: q.from!, to: q.to! }, r.dataAsOf, lang) : undefined);
 
   if (p.kind === 'running') {
     const year = Number(f.to.slice(0, 4));
-    const q = (y: number) => run({ ...panelQuery(p, f, ['month']), from: `${y}-01-01`, to: y === year ? f.to : `${y}-12-31` });
-    const [cur, prev] = await Promise.all([q(year), q(year - 1)]);
+    const q = (y: number) => ({ ...panelQuery(p, f, ['month']), from: `${y}-01-01`, to: y === year ? f.to : `${y}-12-31` });
+    const [cur, prev] = await Promise.all([run(q(year)), run(q(year - 1))]);
     const months = Array.from({ length: 12 }, (_, i) => String(i + 1).padStart(2, '0'));
     const cumulative = (r: QueryResult, y: number, cut: boolean) => {
       const byMonth = new Map(r.rows.map((row) => [String(row[0]), row[1] as number | null]));
@@ -114,13 +125,16 @@ async function chartFor(reader: SnapshotSource, p: PanelDef, f: Filters, princip
         return sum;
       });
     };
+    const codes = months.map((mm) => `${year}-${mm}`);
     return {
       chart: {
         type: 'line',
-        categories: await categoriesOf(reader, 'month', months.map((mm) => `${year}-${mm}`), lang).then((c) => c.map((x) => ({ ...x, label: x.label.replace(/\s*\d{4}$/, '') }))),
+        time: 'month-of-year',
+        partial: partial(codes, 'month-of-year', q(year), cur),
+        categories: await categoriesOf(reader, 'month', codes, lang).then((c) => c.map((x) => ({ ...x, label: x.label.replace(/\s*\d{4}$/, '') }))),
         series: [
           { name: String(year), format: first.format, data: cumulative(cur, year, true) },
-          { name: `${year - 1} (${t(lang, 'previousYear')})`, format: first.format, data: cumulative(prev, year - 1, false) },
+          { name: `${year - 1} (${t(lang, 'previousYear')})`, format: first.format, data: cumulative(prev, year - 1, false), complete: true },
         ],
         categoryTitle: dimLabel('month'),
         categoryDim: 'month',
@@ -138,24 +152,38 @@ async function chartFor(reader: SnapshotSource, p: PanelDef, f: Filters, princip
     if (!top.length) return { chart: { type: 'line', categories: [], series: [], categoryTitle: dimLabel(by[0]!), categoryDim: by[0] }, suppressed: 0 };
   }
   const q = panelQuery(p, f, by, extra);
-  const r = await run(q);
+  // a rate ranking asks for the cases behind each rate too
+  const base = p.minCases && !p.metrics.includes(p.minCases.metric) ? [p.minCases.metric] : [];
+  const r = await run({ ...q, metrics: [...q.metrics, ...base] });
   let rows = r.rows;
   const type: ChartSpec['type'] = p.kind === 'map' ? 'map' : p.kind === 'stacked' ? 'stacked' : p.kind === 'line' ? 'line' : p.kind === 'hbar' || p.kind === 'league' ? 'hbar' : 'bar';
+  const grain = grainOf(by[0]!);
 
   if (by.length === 1 || (by.length === 2 && p.metrics.length > 1)) {
-    if (p.top && !isTime(by[0]!)) rows = [...rows].sort((a, b) => Number(b[by.length] ?? -1) - Number(a[by.length] ?? -1)).slice(0, p.top);
-    let codes = rows.map((row) => row[0] as string | number);
-    if (isTime(by[0]!) && by[0] === 'month') codes = monthsBetween(q.from!, q.to!);
+    let subtitle: string | undefined;
+    if (p.minCases) {
+      const col = by.length + [...p.metrics, ...base].indexOf(p.minCases.metric);
+      const min = minimumCases(rows.reduce((n, row) => n + Number(row[col] ?? 0), 0));
+      rows = rows.filter((row) => Number(row[col] ?? 0) >= min);
+      subtitle = fill(p.minCases.label[lang], { n: min.toLocaleString(lang === 'de' ? 'de-DE' : 'en-GB') });
+    }
+    // rankings: by their leading metric, descending (withheld values last)
+    if (!grain && (p.top || p.minCases || p.kind === 'league')) rows = [...rows].sort((a, b) => Number(b[by.length] ?? -1) - Number(a[by.length] ?? -1));
+    if (p.top && !grain) rows = rows.slice(0, p.top);
+    let codes = rows.map((row) => String(row[0]));
+    if (by[0] === 'month') codes = monthsBetween(q.from!, q.to!);
     const index = new Map(rows.map((row) => [String(row[0]), row]));
     return {
       chart: {
         type,
+        time: grain,
+        partial: partial(codes, grain, q, r),
         categories: await categoriesOf(reader, by[0]!, codes, lang),
         series: p.metrics.map((m, i) => ({
           name: metricLabel(m, lang),
           format: metric(m)!.format,
           data: codes.map((c) => {
-            const row = index.get(String(c));
+            const row = index.get(c);
             return row ? (row[by.length + i] as number | null) : type === 'line' && metric(m)!.format !== 'count' ? null : 0;
           }),
         })),
@@ -165,6 +193,7 @@ async function chartFor(reader: SnapshotSource, p: PanelDef, f: Filters, princip
         categoryDim: by[0],
       },
       suppressed: r.suppressed,
+      subtitle,
     };
   }
 
@@ -176,14 +205,18 @@ async function chartFor(reader: SnapshotSource, p: PanelDef, f: Filters, princip
   const cats1 = await categoriesOf(reader, d1, codes1, lang);
   const cats2 = await categoriesOf(reader, d2, order2, lang);
   const cell = new Map(rows.map((row) => [`${row[0]}|${row[1]}`, row[2] as number | null]));
-  const series: SeriesSpec[] = cats2.map((c2) => ({
-    name: c2.label,
-    format: first.format,
-    stack: type === 'stacked' ? 'total' : undefined,
-    data: codes1.map((c1) => (cell.has(`${c1}|${c2.code}`) ? cell.get(`${c1}|${c2.code}`)! : type === 'line' ? null : 0)),
-  }));
+  const series: SeriesSpec[] = cats2
+    .map((c2) => ({
+      name: c2.label,
+      format: first.format,
+      stack: type === 'stacked' ? 'total' : undefined,
+      // no row is no case (a count of 0); a rate or median without cases has no value
+      data: codes1.map((c1) => (cell.has(`${c1}|${c2.code}`) ? cell.get(`${c1}|${c2.code}`)! : type === 'line' && first.format !== 'count' ? null : 0)),
+    }))
+    // a value of the second dimension the metric never has (LiD results among DTZ exams) is no series
+    .filter((s) => s.data.some((v) => v !== 0));
   return {
-    chart: { type, categories: cats1, series, clickDim: p.crossFilter, selected: p.crossFilter ? f.values[p.crossFilter]?.[0] : undefined, categoryTitle: dimLabel(d1), categoryDim: d1 },
+    chart: { type, time: grain, partial: partial(codes1, grain, q, r), categories: cats1, series, clickDim: p.crossFilter, selected: p.crossFilter ? f.values[p.crossFilter]?.[0] : undefined, categoryTitle: dimLabel(d1), categoryDim: d1 },
     suppressed: r.suppressed,
   };
 }
@@ -209,11 +242,13 @@ async function kpis(reader: SnapshotSource, p: PanelDef, f: Filters, principal: 
       });
     }),
   );
+  // the sparkline's last month is covered in part when the period ends before that month does
+  const sparkPartial = partialPeriods([f.to.slice(0, 7)], 'month', { from: monthStartMinus(f.to, 23), to: f.to }, reader.info()?.dataAsOf ?? null, lang).length > 0;
   const tiles = p.metrics.map((m) => {
     const d = metric(m)!;
     const v = values.get(m);
     const change = v && v.v !== null && v.prev ? ((v.v - v.prev) / Math.abs(v.prev)) * 100 : null;
-    return { metric: m, label: d.label[lang], format: d.format, value: v?.v ?? null, previous: v?.prev ?? null, changePct: change, spark: v?.spark ?? [], allowed: !!v };
+    return { metric: m, label: d.label[lang], format: d.format, value: v?.v ?? null, previous: v?.prev ?? null, changePct: change, direction: d.direction, spark: v?.spark ?? [], sparkPartial, allowed: !!v };
   });
   return { tiles, suppressed };
 }
@@ -221,9 +256,9 @@ async function kpis(reader: SnapshotSource, p: PanelDef, f: Filters, principal: 
 export async function panelData(reader: SnapshotSource, p: PanelDef, f: Filters, principal: Principal, lang: Lang): Promise<PanelData> {
   try {
     if (p.kind === 'kpis') return { status: 'ok', kind: 'kpis', ...(await kpis(reader, p, f, principal, lang)) };
-    const { chart, suppressed } = await chartFor(reader, p, f, principal, lang);
+    const { chart, suppressed, subtitle } = await chartFor(reader, p, f, principal, lang);
     const empty = chart.series.length === 0 || chart.series.every((s) => s.data.every((v) => v === 0 || v === null)) && suppressed === 0;
-    return { status: 'ok', kind: 'chart', chart, suppressed, empty, league: p.kind === 'league' };
+    return { status: 'ok', kind: 'chart', chart, suppressed, empty, league: p.kind === 'league', ...(subtitle ? { subtitle } : {}) };
   } catch (e) {
     if (isUserError(e)) return { status: (e as { httpStatus: number }).httpStatus === 403 ? 'forbidden' : 'error', message: e.message };
     log.error(`panel ${p.id}: ${oneLine(e)}`, { stack: (e as Error).stack });

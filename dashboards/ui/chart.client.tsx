@@ -2,17 +2,24 @@
 /**
  * A chart panel: ECharts (only the parts used, canvas renderer — smaller than SVG —, aria description and decal patterns
  * on) with a toggle to an accessible table of the same numbers. Clicking a bar or a state filters
- * the dashboard by it (through the URL). Suppressed cells show as "·".
+ * the dashboard by it (through the URL). Suppressed cells show as "·". The layout (orientation,
+ * category labels, height) follows the chart's width (dashboards/chart-option.ts); periods the
+ * data cover in part are named under the chart and in the table.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart, MapChart } from 'echarts/charts';
 import { AriaComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapContinuousComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
-import { buildOption } from '../chart-option';
+import { buildOption, chartLayout, initialHeight } from '../chart-option';
+import { describeChart } from '../chart-text';
 import { formatValue, t, type Lang } from '../i18n';
 import type { ChartSpec } from '../specs';
 import { useFilterNavigation } from './navigation.client';
+import { compareRows, SortableHeader, useColumnSort } from './sortable.client';
+
+/** The chart's element carries its ECharts instance (browser tests and debugging read the drawn labels from it). */
+export type ChartElement = HTMLDivElement & { fisChart?: echarts.ECharts };
 
 echarts.use([BarChart, LineChart, MapChart, AriaComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer]);
 
@@ -25,7 +32,7 @@ function loadStates(): Promise<void> {
 }
 
 export function Chart({ spec, lang, title }: { spec: ChartSpec; lang: Lang; title: string }) {
-  const el = useRef<HTMLDivElement>(null);
+  const el = useRef<ChartElement>(null);
   const [table, setTable] = useState(false);
   const { setFilter, pending } = useFilterNavigation();
 
@@ -35,6 +42,15 @@ export function Chart({ spec, lang, title }: { spec: ChartSpec; lang: Lang; titl
     let chart: echarts.ECharts | undefined;
     let disposed = false;
     let drawing = false;
+    let width = 0;
+    // lay out for the element's width: orientation, labels and the height the chart needs
+    const layOut = () => {
+      width = node.clientWidth;
+      const height = chartLayout(spec, lang, { width }).height;
+      if (node.clientHeight !== height) node.style.height = `${height}px`;
+      chart?.resize();
+      chart?.setOption(buildOption(spec, lang, { width, height }), { notMerge: true });
+    };
     // draw once the element has a size (layout can still be settling on tablets), then follow resizes
     const draw = async () => {
       if (drawing || chart || node.clientWidth === 0 || node.clientHeight === 0) return;
@@ -42,7 +58,8 @@ export function Chart({ spec, lang, title }: { spec: ChartSpec; lang: Lang; titl
       if (spec.type === 'map') await loadStates();
       if (disposed) return;
       chart = echarts.init(node, undefined, { renderer: 'canvas', locale: lang === 'de' ? 'DE' : 'EN' });
-      chart.setOption(buildOption(spec, lang));
+      node.fisChart = chart;
+      layOut();
       if (spec.clickDim) {
         chart.on('click', (p: { dataIndex?: number; name?: string }) => {
           const code = spec.type === 'map' ? p.name : p.dataIndex !== undefined ? spec.categories[p.dataIndex]?.code : undefined;
@@ -55,8 +72,9 @@ export function Chart({ spec, lang, title }: { spec: ChartSpec; lang: Lang; titl
       if (disposed) return;
       // a hidden or detached container (0×0 during a navigation) would break the map's projection
       if (node.clientWidth === 0 || node.clientHeight === 0) return;
-      if (chart) chart.resize();
-      else void draw();
+      if (!chart) void draw();
+      else if (node.clientWidth !== width) layOut();
+      else chart.resize();
     });
     observer.observe(node);
     void draw();
@@ -64,6 +82,7 @@ export function Chart({ spec, lang, title }: { spec: ChartSpec; lang: Lang; titl
       disposed = true;
       observer.disconnect();
       chart?.dispose();
+      delete node.fisChart;
     };
   }, [spec, lang, table, setFilter]);
 
@@ -77,7 +96,14 @@ export function Chart({ spec, lang, title }: { spec: ChartSpec; lang: Lang; titl
       {table ? (
         <DataTable spec={spec} lang={lang} title={title} />
       ) : (
-        <div ref={el} className={spec.type === 'map' ? 'chart-canvas chart-map' : 'chart-canvas'} role="img" aria-label={`${title}: ${t(lang, 'showTable')} …`} />
+        <>
+          <div ref={el} className={spec.type === 'map' ? 'chart-canvas chart-map' : 'chart-canvas'} style={{ height: initialHeight(spec) }} role="img" aria-label={`${describeChart(spec, lang, title)} ${t(lang, 'chartTableHint')}`} />
+          {spec.partial?.length ? (
+            <p className="chart-note" data-testid="partial-note">
+              {spec.partial.map((p) => `* ${spec.categories[p.index]?.label}: ${p.note}`).join(' · ')}
+            </p>
+          ) : null}
+        </>
       )}
       {spec.clickDim && spec.categories.length > 0 && !table ? (
         <CategoryButtons spec={spec} lang={lang} onPick={(code) => setFilter(spec.clickDim!, code === spec.selected ? undefined : code)} />
@@ -104,25 +130,47 @@ function CategoryButtons({ spec, lang, onPick }: { spec: ChartSpec; lang: Lang; 
   );
 }
 
-export function DataTable({ spec, lang, title }: { spec: ChartSpec; lang: Lang; title: string }) {
+/** A category's name in the table, with the note of a period covered in part. */
+const rowLabel = (spec: ChartSpec, i: number) => {
+  const note = spec.partial?.find((p) => p.index === i)?.note;
+  return note ? `${spec.categories[i]!.label} (${note})` : spec.categories[i]!.label;
+};
+
+/**
+ * The numbers of a chart as a table (and a league table's only view). `sortable`: a ranking, in
+ * the order of its leading (first) column, sortable by any column.
+ */
+export function DataTable({ spec, lang, title, sortable = false }: { spec: ChartSpec; lang: Lang; title: string; sortable?: boolean }) {
+  const { sort, toggle } = useColumnSort((col) => col === 0, sortable ? { col: 1, dir: 'desc' } : null);
+  const order = useMemo(() => {
+    const rows = spec.categories.map((_, i) => i);
+    return sort && sortable ? rows.sort(compareRows<number>(sort, (i) => (sort.col === 0 ? spec.categories[i]!.label : spec.series[sort.col - 1]?.data[i]))) : rows;
+  }, [spec, sort, sortable]);
+  const headers = [spec.categoryTitle, ...spec.series.map((s) => s.name)];
   return (
     <div className="table-wrap" tabIndex={0} role="region" aria-label={title}>
       <table className="data">
-        <caption className="visually-hidden">{title}</caption>
+        <caption className="visually-hidden">
+          {title}
+          {sortable && sort ? `. ${t(lang, 'sortedBy', { col: headers[sort.col]! })}` : ''}
+        </caption>
         <thead>
           <tr>
-            <th scope="col">{spec.categoryTitle}</th>
-            {spec.series.map((s) => (
-              <th scope="col" key={s.name} className="num">
-                {s.name}
-              </th>
-            ))}
+            {headers.map((h, col) =>
+              sortable ? (
+                <SortableHeader key={col} lang={lang} label={h} col={col} sort={sort} onSort={toggle} numeric={col > 0} />
+              ) : (
+                <th scope="col" key={col} className={col > 0 ? 'num' : undefined}>
+                  {h}
+                </th>
+              ),
+            )}
           </tr>
         </thead>
         <tbody>
-          {spec.categories.map((c, i) => (
-            <tr key={c.code}>
-              <th scope="row">{c.label}</th>
+          {order.map((i) => (
+            <tr key={spec.categories[i]!.code}>
+              <th scope="row">{rowLabel(spec, i)}</th>
               {spec.series.map((s) => (
                 <td key={s.name} className="num">
                   {formatValue(s.data[i], s.format, lang)}

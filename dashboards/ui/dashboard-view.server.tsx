@@ -5,14 +5,14 @@
 import { Suspense } from 'react';
 import { isUserError } from '../../platform/errors';
 import type { Principal } from '../../roles/access';
-import type { DashboardDef } from '../defs';
+import type { DashboardDef, PanelDef } from '../defs';
 import { DASHBOARDS } from '../catalog';
 import type { Lang } from '../i18n';
 import { dashboardSource, filterBarProps, filterLabel } from '../server/options';
 import { ignoredFilters, panelData, parseFilters, type Filters } from '../server/panels';
 import { requestSnapshot } from '../server/snapshot';
 import { FILE_FORMATS } from '../exports/doc';
-import { canExportPanel } from '../rights';
+import { canExportPanel, visiblePanels } from '../rights';
 import { FilterBar } from './filter-bar.client';
 import { PanelFrame, PanelSkeleton } from './panels';
 
@@ -23,13 +23,12 @@ function panelExportBase(slug: string, panel: string, f: Filters): string {
   return `/api/dashboards/${slug}/panels/${panel}/export?${q.toString()}`;
 }
 
-async function PanelLoader({ def, index, filters, principal, lang }: { def: DashboardDef; index: number; filters: Filters; principal: Principal; lang: Lang }) {
-  const p = def.panels[index]!;
+async function PanelLoader({ def, panel: p, span, filters, principal, lang }: { def: DashboardDef; panel: PanelDef; span: number; filters: Filters; principal: Principal; lang: Lang }) {
   const formats = FILE_FORMATS.filter((x) => canExportPanel(principal, def.slug, x));
   const data = await panelData(await requestSnapshot(), p, filters, principal, lang);
   const ignored = await Promise.all(ignoredFilters(p, filters).map(async (k) => filterLabel(k as never, lang)));
   return (
-    <PanelFrame id={p.id} title={p.title[lang]} data={data} lang={lang} span={p.span ?? 1} ignored={ignored} note={p.note?.[lang]} suppressBelow={principal.access.suppressBelow} filterKey={JSON.stringify(filters)} exportBase={panelExportBase(def.slug, p.id, filters)} exportFormats={formats} />
+    <PanelFrame id={p.id} title={p.title[lang]} data={data} lang={lang} span={span} ignored={ignored} note={p.note?.[lang]} suppressBelow={principal.access.suppressBelow} filterKey={JSON.stringify(filters)} exportBase={panelExportBase(def.slug, p.id, filters)} exportFormats={formats} />
   );
 }
 
@@ -59,9 +58,10 @@ export async function DashboardView({ def, searchParams, principal, lang }: { de
       <h1>{title}</h1>
       <FilterBar {...bar} />
       <div className="panels">
-        {def.panels.map((p, i) => (
-          <Suspense key={`${p.id}:${key}`} fallback={<PanelSkeleton title={p.title[lang]} span={p.span ?? 1} />}>
-            <PanelLoader def={def} index={i} filters={filters} principal={principal} lang={lang} />
+        {/* only the panels the user may see: the others are left out, and the layout closes the gap */}
+        {visiblePanels(principal, def.slug).map(({ panel: p, span }) => (
+          <Suspense key={`${p.id}:${key}`} fallback={<PanelSkeleton title={p.title[lang]} span={span} />}>
+            <PanelLoader def={def} panel={p} span={span} filters={filters} principal={principal} lang={lang} />
           </Suspense>
         ))}
       </div>

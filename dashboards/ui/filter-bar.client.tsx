@@ -1,11 +1,12 @@
 'use client';
 /**
- * The global filters of a dashboard: period (with quick picks), state, office, nationality and the
- * dashboard's own. Native, labelled form controls (keyboard and screen readers work as usual);
- * every change goes into the URL.
+ * The global filters of a dashboard: period (quick picks, a year, from/to), state, office,
+ * nationality and the dashboard's own. Native, labelled form controls (keyboard and screen readers
+ * work as usual); every change goes into the URL. Compact: on a tablet the bar takes two rows.
  */
 import { useId } from 'react';
 import { t, type Lang } from '../i18n';
+import { last12Months, thisYear, wholeYear, type Period } from '../periods';
 import type { Category } from '../specs';
 import { useFilterNavigation } from './navigation.client';
 
@@ -22,32 +23,45 @@ export function FilterBar(props: { lang: Lang; from: string; to: string; dataAsO
   const { navigate, reset, pending } = useFilterNavigation();
   const id = useId();
   const end = dataAsOf.slice(0, 10);
-  const thisYear = end.slice(0, 4);
-  const twelve = (() => {
-    const d = new Date(`${end.slice(0, 7)}-01T00:00:00Z`);
-    d.setUTCMonth(d.getUTCMonth() - 11);
-    return d.toISOString().slice(0, 10);
-  })();
+  const is = (p: Period) => p.from === from && p.to === to;
   const quick = [
-    { label: t(lang, 'thisYear'), from: `${thisYear}-01-01`, to: end },
-    { label: t(lang, 'last12'), from: twelve, to: end },
-    ...years.slice(-6).reverse().filter((y) => String(y) !== thisYear).map((y) => ({ label: String(y), from: `${y}-01-01`, to: `${y}-12-31` })),
+    { label: t(lang, 'thisYear'), period: thisYear(dataAsOf) },
+    { label: t(lang, 'last12'), period: last12Months(dataAsOf) },
   ];
+  const pastYears = [...years].reverse().filter((y) => String(y) !== end.slice(0, 4));
+  const year = pastYears.find((y) => is(wholeYear(y)));
   return (
     <form className="filters" aria-label={t(lang, 'filters')} aria-busy={pending} onSubmit={(e) => e.preventDefault()}>
       <fieldset className="filter-period">
         <legend>{t(lang, 'period')}</legend>
         <div className="quick">
           {quick.map((q) => (
-            <button key={q.label} type="button" className={q.from === from && q.to === to ? 'chip chip-on' : 'chip'} aria-pressed={q.from === from && q.to === to} onClick={() => navigate({ from: q.from, to: q.to })}>
+            <button key={q.label} type="button" className="chip" aria-pressed={is(q.period)} onClick={() => navigate(q.period)}>
               {q.label}
             </button>
           ))}
+          {pastYears.length ? (
+            <>
+              <label htmlFor={`${id}-year`} className="visually-hidden">
+                {t(lang, 'year')}
+              </label>
+              <select id={`${id}-year`} className={year ? 'chip-select chip-select-on' : 'chip-select'} value={year ?? ''} onChange={(e) => e.target.value && navigate(wholeYear(Number(e.target.value)))}>
+                <option value="">{t(lang, 'chooseYear')}</option>
+                {pastYears.map((y) => (
+                  <option key={y} value={y}>
+                    {y}
+                  </option>
+                ))}
+              </select>
+            </>
+          ) : null}
         </div>
-        <label htmlFor={`${id}-from`}>{t(lang, 'from')}</label>
-        <input id={`${id}-from`} type="date" defaultValue={from} max={to} key={`f${from}`} onChange={(e) => e.target.value && navigate({ from: e.target.value })} />
-        <label htmlFor={`${id}-to`}>{t(lang, 'to')}</label>
-        <input id={`${id}-to`} type="date" defaultValue={to} min={from} max={end} key={`t${to}`} onChange={(e) => e.target.value && navigate({ to: e.target.value })} />
+        <span className="dates">
+          <label htmlFor={`${id}-from`}>{t(lang, 'from')}</label>
+          <input id={`${id}-from`} type="date" defaultValue={from} max={to} key={`f${from}`} onChange={(e) => e.target.value && navigate({ from: e.target.value })} />
+          <label htmlFor={`${id}-to`}>{t(lang, 'to')}</label>
+          <input id={`${id}-to`} type="date" defaultValue={to} min={from} max={end} key={`t${to}`} onChange={(e) => e.target.value && navigate({ to: e.target.value })} />
+        </span>
       </fieldset>
       {filters.map((f) => (
         <div className="filter" key={f.key}>

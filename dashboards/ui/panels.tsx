@@ -7,49 +7,64 @@ import type { KpiTile, PanelData } from '../specs';
 import { Chart, DataTable } from './chart.client';
 import { ExportMenu } from './export-menu';
 
-function Sparkline({ values, label }: { values: Array<number | null>; label: string }) {
+/** The last 24 months; a last month covered in part is drawn dashed. */
+function Sparkline({ values, label, partialLast }: { values: Array<number | null>; label: string; partialLast?: boolean }) {
   const nums = values.map((v) => v ?? 0);
   const max = Math.max(1, ...nums);
   const min = Math.min(0, ...nums);
   const w = 120;
   const h = 28;
-  const pts = nums.map((v, i) => `${((i / Math.max(1, nums.length - 1)) * w).toFixed(1)},${(h - ((v - min) / (max - min || 1)) * h).toFixed(1)}`).join(' ');
+  const pts = nums.map((v, i) => `${((i / Math.max(1, nums.length - 1)) * w).toFixed(1)},${(h - ((v - min) / (max - min || 1)) * h).toFixed(1)}`);
+  const solid = partialLast && pts.length > 1 ? pts.slice(0, -1) : pts;
   return (
     <svg className="spark" width={w} height={h} viewBox={`0 0 ${w} ${h}`} role="img" aria-label={label}>
-      <polyline points={pts} fill="none" stroke="currentColor" strokeWidth="1.5" />
+      <polyline points={solid.join(' ')} fill="none" stroke="currentColor" strokeWidth="1.5" />
+      {solid !== pts ? <polyline points={pts.slice(-2).join(' ')} fill="none" stroke="currentColor" strokeWidth="1.5" strokeDasharray="3 2" /> : null}
     </svg>
   );
 }
 
+/**
+ * The change against the same span a year before: an arrow for its direction, and — where the
+ * metric declares which direction is favourable — colour and the words "günstiger"/"ungünstiger"
+ * (never colour alone, WCAG 1.4.1).
+ */
+function Change({ tile, lang }: { tile: KpiTile; lang: Lang }) {
+  if (tile.changePct === null)
+    return (
+      <div className="kpi-change" data-judgement="neutral">
+        – <span className="muted">{t(lang, 'changeVsPreviousYear')}</span>
+      </div>
+    );
+  const rounded = Math.round(tile.changePct * 10) / 10 || 0;
+  const up = rounded > 0;
+  const judged = tile.direction !== 'neutral' && rounded !== 0;
+  const good = judged && up === (tile.direction === 'up-good');
+  return (
+    <div className={`kpi-change${judged ? (good ? ' delta-good' : ' delta-bad') : ''}`} data-judgement={judged ? (good ? 'good' : 'bad') : 'neutral'}>
+      <span aria-hidden="true">{rounded === 0 ? '► ' : up ? '▲ ' : '▼ '}</span>
+      {`${up ? '+' : ''}${formatValue(rounded, 'percent', lang)}`}
+      {judged ? <strong className="delta-word"> {t(lang, good ? 'favourable' : 'unfavourable')}</strong> : null} <span className="muted">{t(lang, 'changeVsPreviousYear')}</span>
+    </div>
+  );
+}
+
 function Tile({ tile, lang }: { tile: KpiTile; lang: Lang }) {
-  const up = tile.changePct !== null && tile.changePct > 0;
-  const change = tile.changePct === null ? '–' : `${up ? '+' : ''}${formatValue(tile.changePct, 'percent', lang)}`;
   return (
     <div className="kpi" data-metric={tile.metric}>
       <div className="kpi-label">{tile.label}</div>
-      {tile.allowed ? (
-        <>
-          <div className="kpi-value" data-value={tile.value ?? ''}>
-            {formatValue(tile.value, tile.format, lang)}
-          </div>
-          <div className="kpi-change">
-            <span className={tile.changePct === null ? '' : up ? 'delta-up' : 'delta-down'} aria-hidden="true">
-              {tile.changePct === null ? '' : up ? '▲ ' : '▼ '}
-            </span>
-            {change} <span className="muted">{t(lang, 'changeVsPreviousYear')}</span>
-          </div>
-          <Sparkline values={tile.spark} label={`${tile.label}: ${lang === 'de' ? 'Verlauf der letzten 24 Monate' : 'last 24 months'}`} />
-        </>
-      ) : (
-        <div className="kpi-value muted">{t(lang, 'notInRights')}</div>
-      )}
+      <div className="kpi-value" data-value={tile.value ?? ''}>
+        {formatValue(tile.value, tile.format, lang)}
+      </div>
+      <Change tile={tile} lang={lang} />
+      <Sparkline values={tile.spark} partialLast={tile.sparkPartial} label={`${tile.label}: ${t(lang, tile.sparkPartial ? 'sparkPartial' : 'spark')}`} />
     </div>
   );
 }
 
 function PanelBody({ data, lang, title }: { data: PanelData; lang: Lang; title: string }) {
   if (data.status !== 'ok') {
-    if (data.status === 'forbidden') return <p className="panel-message">{t(lang, 'notInRights')}</p>;
+    if (data.status === 'forbidden') return <p className="panel-message muted">{t(lang, 'notInRights')}</p>;
     return (
       <p className="panel-message" role="alert">
         {data.message}
@@ -59,14 +74,17 @@ function PanelBody({ data, lang, title }: { data: PanelData; lang: Lang; title: 
   if (data.kind === 'kpis') {
     return (
       <div className="kpis">
-        {data.tiles.map((tile) => (
-          <Tile key={tile.metric} tile={tile} lang={lang} />
-        ))}
+        {/* tiles outside the user's rights are left out */}
+        {data.tiles
+          .filter((tile) => tile.allowed)
+          .map((tile) => (
+            <Tile key={tile.metric} tile={tile} lang={lang} />
+          ))}
       </div>
     );
   }
-  if (data.empty) return <p className="panel-message">{t(lang, 'noData')}</p>;
-  if (data.league) return <DataTable spec={data.chart} lang={lang} title={title} />;
+  if (data.empty) return <p className="panel-message">{t(lang, data.subtitle ? 'noneQualify' : 'noData')}</p>;
+  if (data.league) return <DataTable spec={data.chart} lang={lang} title={title} sortable />;
   return <Chart spec={data.chart} lang={lang} title={title} />;
 }
 
@@ -89,6 +107,11 @@ export function PanelFrame(props: {
     <section className={`panel span-${span}`} aria-labelledby={`panel-${id}`} data-panel={id} data-status={data.status} data-filters={filterKey}>
       <h2 id={`panel-${id}`}>{title}</h2>
       {note ? <p className="panel-note">{note}</p> : null}
+      {data.status === 'ok' && data.kind === 'chart' && data.subtitle ? (
+        <p className="panel-note" data-testid="ranking-rule">
+          {data.subtitle}
+        </p>
+      ) : null}
       <PanelBody data={data} lang={lang} title={title} />
       {data.status === 'ok' && data.suppressed > 0 ? <p className="legend">{t(lang, 'suppressedLegend', { n: suppressBelow })}</p> : null}
       {ignored.length ? (

@@ -6,6 +6,7 @@
  */
 import { useMemo, useState } from 'react';
 import { formatValue, t, type Lang, type ValueFormat } from '../i18n';
+import { compareRows, SortableHeader, useColumnSort, type Sort } from './sortable.client';
 
 export interface ClientReportRow {
   kind: 'row' | 'subtotal' | 'total';
@@ -21,20 +22,12 @@ interface Props {
   rows: ClientReportRow[];
 }
 
-type Sort = { col: number; dir: 'desc' | 'asc' } | null;
-
 /** Rows drawn at first; long reports (providers × months) show the rest on request, the exports have all. */
 const FIRST_ROWS = 1000;
 
 function sorted(rows: ClientReportRow[], sort: Sort, dims: number): ClientReportRow[] {
   if (!sort) return rows;
-  const key = (r: ClientReportRow) => (sort.col < dims ? r.labels[sort.col] ?? '' : r.values[sort.col - dims] ?? Number.NEGATIVE_INFINITY);
-  const cmp = (a: ClientReportRow, b: ClientReportRow) => {
-    const x = key(a);
-    const y = key(b);
-    const c = typeof x === 'string' || typeof y === 'string' ? String(x).localeCompare(String(y), 'de') : x - y;
-    return sort.dir === 'asc' ? c : -c;
-  };
+  const cmp = compareRows<ClientReportRow>(sort, (r) => (sort.col < dims ? (r.labels[sort.col] ?? '') : r.values[sort.col - dims]));
   // sort inside each group: a run of rows closed by its subtotal (or by the total)
   const out: ClientReportRow[] = [];
   let group: ClientReportRow[] = [];
@@ -52,15 +45,13 @@ function sorted(rows: ClientReportRow[], sort: Sort, dims: number): ClientReport
 }
 
 export function ReportTableView({ lang, title, rowHeaders, columns, rows }: Props) {
-  const [sort, setSort] = useState<Sort>(null);
-  const [all, setAll] = useState(false);
   const dims = rowHeaders.length;
+  const { sort, toggle } = useColumnSort((col) => col < dims);
+  const [all, setAll] = useState(false);
   const ordered = useMemo(() => sorted(rows, sort, dims), [rows, sort, dims]);
   // the total stays visible when the list is cut
   const shown = all || ordered.length <= FIRST_ROWS ? ordered : [...ordered.slice(0, FIRST_ROWS), ...ordered.filter((r) => r.kind === 'total')];
   const headers = [...rowHeaders, ...columns.map((c) => c.label)];
-  const next = (col: number) =>
-    setSort((s) => (!s || s.col !== col ? { col, dir: col < dims ? 'asc' : 'desc' } : s.dir === (col < dims ? 'asc' : 'desc') ? { col, dir: col < dims ? 'desc' : 'asc' } : null));
   return (
     <div className="report-table" tabIndex={0} role="region" aria-label={title}>
       <table className="data">
@@ -70,12 +61,7 @@ export function ReportTableView({ lang, title, rowHeaders, columns, rows }: Prop
         <thead>
           <tr>
             {headers.map((h, i) => (
-              <th key={i} scope="col" className={i >= dims ? 'num' : undefined} aria-sort={sort?.col === i ? (sort.dir === 'asc' ? 'ascending' : 'descending') : 'none'}>
-                <button type="button" className="sort" onClick={() => next(i)} title={t(lang, 'sortHint')}>
-                  {h}
-                  {sort?.col === i ? (sort.dir === 'asc' ? ' ▲' : ' ▼') : ''}
-                </button>
-              </th>
+              <SortableHeader key={i} lang={lang} label={h} col={i} sort={sort} onSort={toggle} numeric={i >= dims} />
             ))}
           </tr>
         </thead>

@@ -20,7 +20,9 @@ export function UserMenu({ lang, displayName }: { lang: Lang; displayName: strin
   };
   return (
     <div className="user-menu" role="group" aria-label={t(lang, 'userMenu')}>
-      <span className="user-name">{displayName}</span>
+      <span className="user-name" title={displayName}>
+        {displayName}
+      </span>
       <span className="lang-switch" role="group" aria-label={t(lang, 'language')}>
         <button type="button" className="link-button" aria-pressed={lang === 'de'} lang="de" onClick={() => setLang('de')}>
           DE

@@ -19,6 +19,9 @@ function measure(m: MetricDef): string {
   }
 }
 
+/** How the dashboards judge a change (KPI tiles: colour, arrow and the words "günstiger"/"ungünstiger"). */
+const DIRECTION: Record<MetricDef['direction'], string> = { 'up-good': 'favourable', 'up-bad': 'unfavourable', neutral: 'neutral (not judged)' };
+
 export function metricCatalogue(): string {
   const lines = [
     '# Metric catalogue',
@@ -28,14 +31,14 @@ export function metricCatalogue(): string {
     '',
     '## Metrics',
     '',
-    '| metric | label (de / en) | domain | format | date | definition | dimensions | disclosure control |',
-    '|---|---|---|---|---|---|---|---|',
+    '| metric | label (de / en) | domain | format | date | definition | dimensions | disclosure control | a rise is |',
+    '|---|---|---|---|---|---|---|---|---|',
     ...METRICS.map(
       (m) =>
         `| \`${m.name}\` | ${m.label.de} / ${m.label.en} | ${m.domain} | ${m.format} | \`${m.date}\` | ${measure(m)}. ${m.description.en} | ${[
           'day, month, quarter, year',
           ...Object.keys(m.dimensions),
-        ].join(', ')} | ${m.suppress ? (m.measure.kind === 'ratio' || m.measure.kind === 'avg' || m.measure.kind === 'median' ? 'suppressed when its base count is small' : 'counts 1–4 suppressed') : 'none'} |`,
+        ].join(', ')} | ${m.suppress ? (m.measure.kind === 'ratio' || m.measure.kind === 'avg' || m.measure.kind === 'median' ? 'suppressed when its base count is small' : 'counts 1–4 suppressed') : 'none'} | ${DIRECTION[m.direction]} |`,
     ),
     '',
     '## Dimensions',
