@@ -15,6 +15,8 @@ const nextConfig = {
     'apache-arrow',
     'prom-client',
     'openid-client',
+    'nodemailer',
+    'node-cron',
   ],
   poweredByHeader: false,
   reactStrictMode: true,

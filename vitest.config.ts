@@ -19,6 +19,8 @@ export default defineConfig({
     // two cores: PGlite and DuckDB are CPU-bound, more workers only contend
     maxWorkers: 2,
     reporters: ['default'],
-    env: { FIS_LOG_LEVEL: 'warn' },
+    // one record-key secret for every test: comparisons of two data directories (a patched snapshot
+    // against a fresh full load) need the same keys; warehouse/record-keys.test.ts covers the per-installation secret
+    env: { FIS_LOG_LEVEL: 'warn', FIS_RECORD_KEY_SECRET: 'fis-tests-record-key-secret-0123456789abcdef' },
   },
 });

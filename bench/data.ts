@@ -36,13 +36,23 @@ export async function ensureSources(ctx: BenchContext): Promise<string> {
   return dir;
 }
 
-/** The profile's sources and warehouse under the bench data root, made if missing. */
+let current = false;
+
+/**
+ * The profile's sources and warehouse under the bench data root, made if missing — and, once per
+ * bench run, brought up to the code (an ETL run patches nothing when nothing changed, and builds
+ * from scratch when the models changed since the snapshot was built).
+ */
 export async function ensureWarehouse(ctx: BenchContext): Promise<string> {
   const dir = await ensureSources(ctx);
   if (!readCurrent(dir)) {
     ctx.log(`loading the ${ctx.profile} warehouse`);
     await runEtl(benchEtl(dir, true));
+  } else if (!current) {
+    const r = await runEtl(benchEtl(dir, false));
+    if (r.transform?.kind === 'full') ctx.log(`rebuilt the ${ctx.profile} warehouse: ${r.transform.reason}`);
   }
+  current = true;
   return dir;
 }
 

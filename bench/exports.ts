@@ -2,13 +2,19 @@
  * Exports (architecture §7: 1 M rows CSV streamed at ≥ 200k rows/s, memory flat): a query answer of more
  * than a million rows written as CSV, German-Excel CSV, Parquet and Arrow through the export
  * service (rights, disclosure control, audit — the web app's path), rows/s and the peak growth of
- * the process's memory while writing; and the PDF of the largest report.
+ * the process's memory while writing; the PDF of the largest report; and one subscription
+ * delivered to 100 recipients, each file built with that recipient's own rights.
  */
 import { rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { exportAnswer, exportReport, type ExportContext } from '../dashboards/exports/service';
-import { operatorPrincipal } from '../roles/access';
-import { openAppDb } from '../roles/app-db';
+import { sql } from 'kysely';
+import { deliverNow } from '../dashboards/subscriptions/deliver';
+import { subscribe } from '../dashboards/subscriptions/service';
+import { getConfig } from '../platform/config';
+import { operatorPrincipal, principalByName } from '../roles/access';
+import { openAppDb, type AppDb } from '../roles/app-db';
+import { createRole, getRole, installDemo } from '../roles/store';
 import { SnapshotReader } from '../warehouse/snapshots';
 import { ensureWarehouse } from './data';
 import { median, type BenchContext } from './harness';
@@ -89,8 +95,42 @@ export async function benchExports(ctx: BenchContext): Promise<void> {
     ctx.record({ section: 'exports', name: `PDF of the largest report (vocational-billing, ${rows} rows, ${pages} pages)`, value: Number(median(times).toFixed(2)), unit: 's' });
     const xlsx = await measured(() => exportReport(ec, 'vocational-billing', 'xlsx', { from: '2015-01-01' }));
     ctx.record({ section: 'exports', name: `XLSX of the largest report (${xlsx.result.rows} rows)`, value: Number(xlsx.seconds.toFixed(2)), unit: 's' });
+    await benchSubscription(ctx, dir, app.db, reader);
   } finally {
     reader.close();
     await app.close();
   }
+}
+
+/**
+ * One subscription of the office report (PDF) for 100 recipients: 50 heads of an office each (a
+ * different office, with an export right), 25 analysts (disclosure control) and 25 with the
+ * leadership's rights. Every file is built with its recipient's own rights (no answer can be
+ * shared between the office heads); seconds per recipient, inbox only (no mail server).
+ */
+async function benchSubscription(ctx: BenchContext, dir: string, db: AppDb, reader: SnapshotReader): Promise<void> {
+  if (!(await getRole(db, 'leadership'))) await installDemo(db, 'bench-only-password');
+  if (!(await getRole(db, 'bench-office-export'))) {
+    const head = (await getRole(db, 'branch-office-head'))!;
+    await createRole(db, { name: 'bench-office-export', label_de: 'Außenstelle mit Export', label_en: 'Office head with exports', description: 'bench', rules: [...head.rules, { action: 'export', subject: 'Report' }] }, 'bench');
+  }
+  const offices = (await reader.use((duck) => duck.all<{ code: string }>(`SELECT office_code AS code FROM dim_office ORDER BY 1`))).map((o) => o.code);
+  const recipients = Array.from({ length: 100 }, (_, i) => `bench-r${String(i + 1).padStart(3, '0')}`);
+  for (const [i, name] of recipients.entries()) {
+    const [roles, office] = i < 50 ? [['bench-office-export'], [offices[i % offices.length]!]] : i < 75 ? [['analyst'], []] : [['leadership'], []];
+    // a bench user never logs in: no password to hash
+    await sql`INSERT INTO app_user (username, display_name, password_hash, roles, offices) VALUES (${name}, ${name}, '!', ${roles}::text[], ${office}::text[]) ON CONFLICT (username) DO NOTHING`.execute(db);
+  }
+  const config = { ...getConfig(), dataDir: dir };
+  const s = await subscribe(db, await principalByName(db, 'leitung', 5), { target_kind: 'report', target: 'office-performance', format: 'pdf', recipients }, 'bench', config);
+  const m = await measured(() => deliverNow({ db, reader, config, mailer: null }, s.id));
+  const c = m.result.counts;
+  const bytes = Number((await sql<{ b: number }>`SELECT coalesce(sum(bytes), 0)::int AS b FROM delivery WHERE subscription_id = ${s.id}`.execute(db)).rows[0]!.b);
+  ctx.record({
+    section: 'exports',
+    name: 'subscription of office-performance (PDF) delivered to 100 recipients, each with their own rights',
+    value: Number((m.seconds / recipients.length).toFixed(3)),
+    unit: 's per recipient',
+    note: `${m.seconds.toFixed(1)} s in all; ${c.delivered} files (${(bytes / 2 ** 20).toFixed(1)} MiB), ${c.link} links, ${c.refused} refused`,
+  });
 }

@@ -1,7 +1,8 @@
 /**
- * Load (architecture §7): managers browse whole dashboard pages (the server renders every panel:
- * rights, queries, disclosure control) with changing filters against `fis serve` on loopback, each
- * page read to its end — with the answer cache off and on, side by side in one run:
+ * Load (architecture §7): managers click through dashboards against `fis serve` on loopback —
+ * opening a dashboard (the whole page, every panel rendered on the server) and changing its
+ * filters (the panels whose inputs changed, asked by the browser) — with the answer cache off and
+ * on, side by side in one run:
  *   - 1 user without pause, 50 users without pause, 200 users each clicking every ~10 s;
  *   - the miss path: 50 users asking filter states never asked before (periods ending on random days);
  *   - the first view after a publication (the new snapshot warmed before the switch) against a warm one.
@@ -9,6 +10,8 @@
  */
 import { readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { DASHBOARD_DEFS } from '../dashboards/defs';
+import { filterParams, inputKey, parseFilters } from '../dashboards/filters';
+import { panelInputs } from '../dashboards/server/panels';
 import { currentPointer, readCurrent, snapshotsDir } from '../warehouse/snapshots';
 import { ensureWarehouse } from './data';
 import { median, percentile, type BenchContext } from './harness';
@@ -21,6 +24,9 @@ interface Session {
   user: string;
   cookie: string;
   dashboards: string[];
+  dataAsOf: string | null;
+  /** per dashboard, the panels the user sees (from the dashboard page) */
+  panels: Record<string, string[] | undefined>;
 }
 
 async function login(url: string, username: string): Promise<Session> {
@@ -28,7 +34,14 @@ async function login(url: string, username: string): Promise<Session> {
   if (!r.ok) throw new Error(`login of ${username} failed: ${r.status}`);
   const cookie = /fis_session=[^;]+/.exec(r.headers.getSetCookie().join('\n'))![0];
   const me = (await (await fetch(`${url}/api/session`, { headers: { cookie } })).json()) as { rights: { dashboards: string[] } };
-  return { user: username, cookie, dashboards: me.rights.dashboards };
+  const health = (await (await fetch(`${url}/api/health`)).json()) as { dataAsOf: string | null };
+  // the panels each dashboard shows this user, as its page lists them
+  const panels: Record<string, string[]> = {};
+  for (const d of me.rights.dashboards) {
+    const html = await (await fetch(`${url}/dashboards/${d}`, { headers: { cookie } })).text();
+    panels[d] = [...new Set([...html.matchAll(/data-panel="([^"]+)"/g)].map((m) => m[1]!))];
+  }
+  return { user: username, cookie, dashboards: me.rights.dashboards, dataAsOf: health.dataAsOf, panels };
 }
 
 /** A filter state a manager might pick: the default period, a state, a past year, a state in a past year. */
@@ -67,33 +80,59 @@ interface LoadResult {
   mib: number;
 }
 
-/** `users` virtual users for `seconds`, each waiting `pause()` ms between pages. */
-async function load(url: string, sessions: Session[], users: number, seconds: number, pause: () => number, url4: (i: number, slug: string) => string): Promise<LoadResult> {
+/** The panels of a dashboard a user sees, with their inputs (as the browser knows them). */
+function slotsOf(slug: string, visible: string[] | undefined) {
+  const def = DASHBOARD_DEFS.find((d) => d.slug === slug)!;
+  return def.panels.filter((p) => !visible || visible.includes(p.id)).map((p) => ({ id: p.id, inputs: panelInputs(p, def) }));
+}
+
+/**
+ * `users` virtual users for `seconds`, each waiting `pause()` ms between clicks. A click is what a
+ * manager does: every fourth opens a dashboard (the whole page as the server renders it, read to
+ * its end), the others change a filter on it — the browser then asks for the panels whose inputs
+ * changed and for the filter bar's choices, at once; the click is done when all have arrived.
+ */
+async function load(url: string, sessions: Session[], users: number, seconds: number, pause: () => number, url4: (i: number, slug: string) => string): Promise<LoadResult & { pageP95: number; changeP95: number }> {
   const latencies: number[] = [];
+  const pages: number[] = [];
+  const changes: number[] = [];
   let errors = 0;
   let firstError = '';
   let bytes = 0;
   const deadline = Date.now() + seconds * 1000;
   const t0 = performance.now();
+  const get = async (path: string, cookie: string) => {
+    const r = await fetch(`${url}${path}`, { headers: { cookie } });
+    const body = await r.arrayBuffer();
+    bytes += body.byteLength;
+    if (r.status !== 200) throw new Error(`${r.status} on ${path}`);
+  };
   await Promise.all(
     Array.from({ length: users }, async (_, v) => {
       const s = sessions[v % sessions.length]!;
-      // spread the first clicks of paused users over their pause
       const first = pause();
       if (first) await new Promise((r) => setTimeout(r, Math.random() * first));
-      for (let i = v; Date.now() < deadline; i += 7) {
-        const slug = s.dashboards[i % s.dashboards.length]!;
+      let slug = s.dashboards[v % s.dashboards.length]!;
+      let state = '';
+      for (let i = v, click = 0; Date.now() < deadline; i += 7, click++) {
         const start = performance.now();
         try {
-          const r = await fetch(`${url}/dashboards/${slug}${url4(i, slug)}`, { headers: { cookie: s.cookie } });
-          const body = await r.arrayBuffer();
-          bytes += body.byteLength;
-          if (r.status !== 200) {
-            errors++;
-            firstError ||= `${r.status} on ${slug}`;
+          if (click % 4 === 0) {
+            slug = s.dashboards[i % s.dashboards.length]!;
+            state = url4(i, slug);
+            await get(`/dashboards/${slug}${state}`, s.cookie);
+            pages.push(performance.now() - start);
           } else {
-            latencies.push(performance.now() - start);
+            const def = DASHBOARD_DEFS.find((d) => d.slug === slug)!;
+            const before = parseFilters(Object.fromEntries(new URLSearchParams(state)), def, s.dataAsOf);
+            state = url4(i + click, slug);
+            const after = parseFilters(Object.fromEntries(new URLSearchParams(state)), def, s.dataAsOf);
+            const qs = filterParams(after).toString();
+            const changed = slotsOf(slug, s.panels[slug]).filter((p) => inputKey(before, p.inputs) !== inputKey(after, p.inputs));
+            await Promise.all([get(`/api/dashboards/${slug}/filters?${qs}`, s.cookie), ...changed.map((p) => get(`/api/dashboards/${slug}/panels/${p.id}?${qs}`, s.cookie))]);
+            changes.push(performance.now() - start);
           }
+          latencies.push(performance.now() - start);
         } catch (e) {
           errors++;
           firstError ||= (e as Error).message;
@@ -105,8 +144,19 @@ async function load(url: string, sessions: Session[], users: number, seconds: nu
     }),
   );
   const elapsed = (performance.now() - t0) / 1000;
-  const ms = (p: number) => (latencies.length ? Math.round(percentile(latencies, p)) : NaN);
-  return { pages: latencies.length, perSecond: Math.round((latencies.length / elapsed) * 10) / 10, p50: ms(50), p95: ms(95), p99: ms(99), errors, firstError, mib: Math.round(bytes / 2 ** 20) };
+  const ms = (xs: number[], p: number) => (xs.length ? Math.round(percentile(xs, p)) : NaN);
+  return {
+    pages: latencies.length,
+    perSecond: Math.round((latencies.length / elapsed) * 10) / 10,
+    p50: ms(latencies, 50),
+    p95: ms(latencies, 95),
+    p99: ms(latencies, 99),
+    pageP95: ms(pages, 95),
+    changeP95: ms(changes, 95),
+    errors,
+    firstError,
+    mib: Math.round(bytes / 2 ** 20),
+  };
 }
 
 async function cacheStats(url: string, admin: string): Promise<{ hitRatio: number | null; bytes: number; entries: number; warmUp: { snapshot: string; seconds: number; answers: number } | null; serving: string | null }> {
@@ -137,15 +187,15 @@ export async function benchLoad(ctx: BenchContext): Promise<void> {
         (perSecond[p.name] ??= {})[cache] = r.perSecond;
         const label = `${p.name}, cache ${cache}`;
         const hits = cache === 'on' ? await cacheStats(url, admin) : undefined;
-        ctx.record({ section: 'load', name: `${label}: pages/s`, value: r.perSecond, unit: '/s', note: `${r.pages} pages, ${r.mib} MiB${hits ? `; hit ratio ${Math.round((hits.hitRatio ?? 0) * 100)} %, ${hits.entries} answers, ${(hits.bytes / 2 ** 20).toFixed(0)} MiB` : ''}` });
-        ctx.record({ section: 'load', name: `${label}: p50 / p99`, value: r.p50, unit: 'ms', note: `p99 ${r.p99} ms` });
+        ctx.record({ section: 'load', name: `${label}: clicks/s`, value: r.perSecond, unit: '/s', note: `${r.pages} clicks, ${r.mib} MiB${hits ? `; hit ratio ${Math.round((hits.hitRatio ?? 0) * 100)} %, ${hits.entries} answers, ${(hits.bytes / 2 ** 20).toFixed(0)} MiB` : ''}` });
+        ctx.record({ section: 'load', name: `${label}: p50 / p99`, value: r.p50, unit: 'ms', note: `p99 ${r.p99} ms; p95 of dashboard pages ${r.pageP95} ms, of filter changes ${r.changeP95} ms` });
         ctx.record({ section: 'load', name: `${label}: p95`, value: r.p95, unit: 'ms', target: cache === 'on' ? p.target : undefined });
         ctx.record({ section: 'load', name: `${label}: errors`, value: r.errors, unit: '', target: '<= 0' });
       }
       if (cache === 'on') {
         ctx.log('load: the miss path (filter states never asked before), cache on');
         const miss = await load(url, sessions, 50, seconds, () => 0, (i) => neverAsked(i));
-        ctx.record({ section: 'load', name: 'miss path, 50 users, cache on: p95', value: miss.p95, unit: 'ms', note: `${miss.perSecond} pages/s, p50 ${miss.p50} ms, ${miss.errors} errors` });
+        ctx.record({ section: 'load', name: 'miss path, 50 users, cache on: p95', value: miss.p95, unit: 'ms', note: `${miss.perSecond} clicks/s, p50 ${miss.p50} ms, ${miss.errors} errors` });
         await firstViewAfterPublication(ctx, url, dir, sessions, admin);
       }
     } finally {

@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- --quick] [-- --profile national|demo] [-- --only fixtures,etl,query,exports,browser,load]`: measures FIS
+ * `npm run bench [-- --quick] [-- --profile national|demo] [-- --only fixtures,etl,query,disclosure,exports,browser,load]`: measures FIS
  * side by side in one run and prints medians and ratios next to the targets of docs/architecture.md §7.
  */
 import { parseArgs } from 'node:util';
 import { benchBrowser } from './browser';
+import { benchDisclosure } from './disclosure';
 import { benchEtlSection } from './etl';
 import { benchExports } from './exports';
 import { benchFixtures } from './fixtures';
@@ -28,6 +29,7 @@ await runBench({ profile, quick: values.quick ?? false, only: values.only }, [
   ['fixtures', benchFixtures],
   ['etl', benchEtlSection],
   ['query', benchQueries],
+  ['disclosure', benchDisclosure],
   ['exports', benchExports],
   ['browser', benchBrowser],
   ['load', benchLoad],

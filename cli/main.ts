@@ -11,6 +11,7 @@ import { registerFixtures } from './commands/fixtures';
 import { registerQuery } from './commands/query';
 import { registerReport } from './commands/report';
 import { registerServe } from './commands/serve';
+import { registerSubscriptions } from './commands/subscriptions';
 import { fail } from './run';
 
 const program = new Command('fis')
@@ -50,6 +51,7 @@ registerReport(program);
 registerAdmin(program);
 registerDemo(program);
 registerServe(program);
+registerSubscriptions(program);
 
 try {
   await program.parseAsync(process.argv);

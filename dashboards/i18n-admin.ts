@@ -16,6 +16,7 @@ const A = {
   colOffices: { de: 'Außenstellen', en: 'Offices' },
   colStates: { de: 'Länder', en: 'States' },
   colActive: { de: 'Aktiv', en: 'Active' },
+  colEmail: { de: 'E-Mail (für Abonnements)', en: 'E-mail (for subscriptions)' },
   colRole: { de: 'Rolle', en: 'Role' },
   colRules: { de: 'Regeln', en: 'Rules' },
   colVersion: { de: 'Version', en: 'Version' },

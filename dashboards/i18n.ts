@@ -86,6 +86,11 @@ const T = {
   sortReset: { de: 'Ursprüngliche Reihenfolge', en: 'Original order' },
   sortHint: { de: 'Spaltenkopf anklicken, um zu sortieren.', en: 'Click a column heading to sort.' },
   suppressedCount: { de: '{n} Werte nicht ausgewiesen.', en: '{n} values withheld.' },
+  cellKeyLegend: {
+    de: 'Werte sind zur Wahrung der statistischen Geheimhaltung geringfügig verändert (Cell-Key-Verfahren, höchstens ±2); Summen können daher von der Summe ihrer Teile abweichen.',
+    en: 'Values are slightly altered to preserve statistical confidentiality (cell-key method, at most ±2); totals may therefore differ from the sum of their parts.',
+  },
+  cellKeyWithheld: { de: '· = Quote oder Mittelwert über weniger als {n} Fälle, nicht ausgewiesen.', en: '· = rate or average over fewer than {n} cases, withheld.' },
   reportChart: { de: 'Diagramm', en: 'Chart' },
   noExportRight: { de: 'Für diesen Bericht haben Sie kein Exportrecht.', en: 'You have no export right for this report.' },
   passwordChange: { de: 'Passwort ändern', en: 'Change password' },

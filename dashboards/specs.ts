@@ -1,5 +1,5 @@
 /** What the server hands the client for a panel: plain data, ready to draw and to tabulate. */
-import type { ValueFormat } from './i18n';
+import type { Lang, ValueFormat } from './i18n';
 
 export interface Category {
   code: string;
@@ -60,6 +60,22 @@ export interface KpiTile {
 }
 
 export type PanelData =
-  | { status: 'ok'; kind: 'kpis'; tiles: KpiTile[]; suppressed: number }
-  | { status: 'ok'; kind: 'chart'; chart: ChartSpec; suppressed: number; empty: boolean; league?: boolean; /** which rows a ranking holds, in words ("Länder mit mindestens 100 Entscheidungen") */ subtitle?: string }
+  | { status: 'ok'; kind: 'kpis'; tiles: KpiTile[]; suppressed: number; disclosure: 'none' | 'cell-key' | 'threshold' }
+  | { status: 'ok'; kind: 'chart'; chart: ChartSpec; suppressed: number; disclosure: 'none' | 'cell-key' | 'threshold'; empty: boolean; league?: boolean; /** which rows a ranking holds, in words ("Länder mit mindestens 100 Entscheidungen") */ subtitle?: string }
   | { status: 'forbidden' | 'error'; message: string };
+
+/** A panel as the page shows it: everything PanelFrame draws, serialisable (the server's answer to the browser). */
+export interface PanelView {
+  id: string;
+  title: string;
+  data: PanelData;
+  lang: Lang;
+  span: number;
+  ignored: string[];
+  note?: string;
+  suppressBelow: number;
+  filterKey: string;
+  /** download link of the panel's data (without format) and the formats the user may export */
+  exportBase: string;
+  exportFormats: string[];
+}

@@ -12,6 +12,7 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { getConfig } from '../platform/config';
 import { UserError, isUserError, oneLine } from '../platform/errors';
 import { acquireLock } from '../platform/lock';
 import { createLogger } from '../platform/logger';
@@ -21,6 +22,7 @@ import { buildFingerprint, buildWarehouse, type BuildResult } from '../warehouse
 import { buildIncremental } from '../warehouse/incremental';
 import { lit, openDuck, type Session } from '../warehouse/duckdb';
 import { blocking, saveResults, type DqResult } from '../warehouse/quality';
+import { recordKeySecret, secretFingerprint, useRecordKeys } from '../warehouse/record-keys';
 import { STAGING_ALIAS, WATERMARKS, changedKeyCounts, mergeIntoMirror, rawTable, readWatermarks, reloadedSince } from '../warehouse/raw-mirror';
 import type { LiveRows } from '../warehouse/relations';
 import { buildingFile, gcSnapshots, newSnapshotId, publishSnapshot, readCurrent, stagingFile, warehouseDir, type SnapshotInfo } from '../warehouse/snapshots';
@@ -146,7 +148,7 @@ async function prepare(opts: EtlOptions, files: RunFiles, full: boolean): Promis
   rmSync(files.work, { recursive: true, force: true });
   mkdirSync(files.work, { recursive: true });
   gcSnapshots(opts.dataDir, opts.snapshotsKeep);
-  return { fingerprint: buildFingerprint(opts.codelistDir), base: full ? undefined : await readBase(opts.dataDir) };
+  return { fingerprint: buildFingerprint(opts.codelistDir, secretFingerprint(recordKeySecret(opts.dataDir, getConfig().disclosure.recordKeySecret))), base: full ? undefined : await readBase(opts.dataDir) };
 }
 
 /** Stage: both systems extracted in parallel (a worker each); when one fails, the other finishes and closes its source first. */
@@ -218,7 +220,8 @@ async function settleCopy(plan: TransformPlan, copying: Promise<boolean>, buildi
 }
 
 /** Stage: the new snapshot's content, built fresh or patched; models, quarantined and published rows. */
-async function transform(con: Session, plan: TransformPlan, codelistDir: string): Promise<{ build: BuildResult; record: RecordPart }> {
+async function transform(con: Session, plan: TransformPlan, codelistDir: string, dataDir: string): Promise<{ build: BuildResult; record: RecordPart }> {
+  await useRecordKeys(con, recordKeySecret(dataDir, getConfig().disclosure.recordKeySecret));
   const patched = plan.kind === 'incremental' ? await buildIncremental(con, plan.base.mergeSeq) : undefined;
   const build = patched ?? (await buildWarehouse(con, { codelistDir }));
   const tables = Object.fromEntries(SOURCE_TABLES.map((t) => [t.name, { ...(t.name in build.quarantined ? { quarantined: build.quarantined[t.name] } : {}), published: build.models[t.mart] }]));
@@ -352,7 +355,7 @@ export async function runEtl(opts: EtlOptions): Promise<RunRecord> {
     await run.stage('copy', () => settleCopy(plan, copying, files.building));
     await withSession(files.building, async (con) => {
       await con.run(`ATTACH ${lit(stagingFile(opts.dataDir))} AS ${STAGING_ALIAS}`);
-      const { build } = await run.stage('transform', () => transform(con, plan, opts.codelistDir));
+      const { build } = await run.stage('transform', () => transform(con, plan, opts.codelistDir, opts.dataDir));
       run.mark('transformed');
       const { findings } = await run.stage('reconcile', () => check(con, build, extracts, opts.freshnessHours));
       run.add({ stages: { tests: build.seconds.tests ?? 0 }, dq: dqSummary(findings) });

@@ -23,6 +23,24 @@ function fakeRun(dir: string, codes: number[], sleepMs = 50) {
 const lines = (dir: string) => (existsSync(join(dir, 'log')) ? readFileSync(join(dir, 'log'), 'utf8').trim().split('\n') : []);
 
 describe('scheduler', () => {
+  it('starts the deliveries as a child process after a published snapshot (not after a failed run), and when one is due', async () => {
+    const t = tempDir();
+    let due: Date | null = null;
+    const deliver = () => ({ cmd: process.execPath, args: ['-e', `require('fs').appendFileSync(${JSON.stringify(join(t.dir, 'log'))}, 'deliver\\n')`] });
+    const s = startScheduler({ dataDir: t.dir, incremental: never, full: never, timezone: 'Europe/Berlin', retries: 0, command: fakeRun(t.dir, [1, 0]), deliveries: { command: deliver, nextDue: () => due, pollMs: 20 } });
+    await s.trigger(false);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(lines(t.dir)).toEqual(['start incremental', 'end 1']);
+    await s.trigger(false);
+    await expect.poll(() => lines(t.dir).slice(2), { timeout: 5000 }).toEqual(['start incremental', 'end 0', 'deliver']);
+    // a schedule's time or a retry has come: the poll starts them
+    due = new Date(Date.now() - 1000);
+    await expect.poll(() => lines(t.dir).filter((l) => l === 'deliver').length, { timeout: 5000 }).toBeGreaterThanOrEqual(2);
+    due = null;
+    await s.stop();
+    t.cleanup();
+  });
+
   it('never overlaps runs: a tick during a run is skipped', async () => {
     const t = tempDir();
     const s = startScheduler({ dataDir: t.dir, incremental: never, full: never, timezone: 'Europe/Berlin', retries: 0, command: fakeRun(t.dir, [0, 0], 300) });

@@ -6,6 +6,12 @@
  * skips the next tick); failed runs are retried with exponential backoff, a run blocked by a data
  * test is not (retrying cannot fix data). SIGTERM/SIGINT stop scheduling and let a running run
  * finish (up to a limit) before exiting.
+ *
+ * It also starts the deliveries of subscriptions and alerts — as a child process too (`fis
+ * subscriptions deliver --due`; the ETL does not load the dashboards) — after every published
+ * snapshot, and when the time a schedule fires or a pending delivery is retried has come
+ * (`deliveries.nextDue`, read from a file the deliveries write). One delivery process at a time;
+ * a request while one runs starts another when it has finished.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,12 +38,23 @@ export interface SchedulerOptions {
   shutdownGraceMs?: number;
   /** The command that performs a run; default: this project's `fis etl run`. */
   command?: (full: boolean) => { cmd: string; args: string[] };
+  /** Deliveries of subscriptions after every publication and when one is due (off when not given). */
+  deliveries?: {
+    /** default: `fis subscriptions deliver --due` */
+    command?: () => { cmd: string; args: string[] };
+    /** when the next delivery is due (a schedule's time, a retry), or null */
+    nextDue?: () => Date | null;
+    /** how often nextDue is looked at (ms, default one minute) */
+    pollMs?: number;
+  };
 }
 
 
 export interface Scheduler {
   /** Runs one job now (as a tick would); resolves when it and its retries are done. */
   trigger(full: boolean): Promise<void>;
+  /** Starts the deliveries now (as after a publication); resolves when they are done. */
+  deliver(): Promise<void>;
   stop(): Promise<void>;
   state(): SchedulerState;
 }
@@ -59,16 +76,49 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
     running: null,
   };
 
-  const once = (full: boolean): Promise<number> =>
+  const spawnChild = ({ cmd, args }: { cmd: string; args: string[] }, onStart: (c: ChildProcess | undefined) => void): Promise<number> =>
     new Promise((resolve) => {
-      const { cmd, args } = command(full);
-      child = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
-      child.on('exit', (code, signal) => {
-        child = undefined;
+      const c = spawn(cmd, args, { stdio: ['ignore', 'inherit', 'inherit'] });
+      onStart(c);
+      c.on('exit', (code, signal) => {
+        onStart(undefined);
         resolve(code ?? (signal ? 128 : 1));
       });
-      child.on('error', () => resolve(1));
+      c.on('error', () => resolve(1));
     });
+  const once = (full: boolean): Promise<number> => spawnChild(command(full), (c) => (child = c));
+
+  // deliveries: one process at a time; asked for meanwhile, one more afterwards
+  const deliveries = opts.deliveries;
+  const deliveryCommand = deliveries?.command ?? (() => ({ cmd: process.execPath, args: [join(projectRoot, 'bin/fis.mjs'), 'subscriptions', 'deliver', '--due'] }));
+  let delivering: Promise<void> | undefined;
+  let deliverAgain = false;
+  let deliveryChild: ChildProcess | undefined;
+  const deliver = (): Promise<void> => {
+    if (!deliveries || stopping) return Promise.resolve();
+    if (delivering) {
+      deliverAgain = true;
+      return delivering;
+    }
+    delivering = (async () => {
+      do {
+        deliverAgain = false;
+        const code = await spawnChild(deliveryCommand(), (c) => (deliveryChild = c));
+        // exit 1: a delivery is pending or failed — retried by its own schedule (nextDue), not here
+        if (code !== 0) log.warn(`deliveries ended with exit ${code}; pending ones are retried when due`);
+      } while (deliverAgain && !stopping);
+    })().finally(() => {
+      delivering = undefined;
+    });
+    return delivering;
+  };
+  const poll = deliveries?.nextDue
+    ? setInterval(() => {
+        const at = deliveries.nextDue!();
+        if (at && at.getTime() <= Date.now()) void deliver();
+      }, deliveries.pollMs ?? 60_000)
+    : undefined;
+  poll?.unref();
 
   const job = async (full: boolean) => {
     const mode = full ? 'full' : 'incremental';
@@ -85,6 +135,8 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
         state.running = null;
         state.last = { mode, endedAt: new Date().toISOString(), status, attempts: attempt };
         persist();
+        // a new snapshot: subscriptions and alerts that wait for one are due
+        if (code === 0) void deliver();
         return;
       }
       const delay = backoff * 4 ** (attempt - 1);
@@ -123,9 +175,11 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
 
   return {
     trigger: (full) => tick(full),
+    deliver,
     state: () => state,
     async stop() {
       stopping = true;
+      if (poll) clearInterval(poll);
       for (const t of tasks) await t.stop();
       for (const t of tasks) await t.destroy();
       if (current) {
@@ -137,6 +191,12 @@ export function startScheduler(opts: SchedulerOptions): Scheduler {
           child.kill('SIGTERM');
           await current;
         }
+      }
+      if (delivering) {
+        const grace = new Promise<void>((r) => setTimeout(r, opts.shutdownGraceMs ?? 120_000).unref());
+        await Promise.race([delivering, grace]);
+        deliveryChild?.kill('SIGTERM');
+        await delivering;
       }
       rmSync(schedulerStateFile(opts.dataDir), { force: true });
       log.info('stopped');

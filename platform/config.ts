@@ -62,6 +62,10 @@ const schema = z.object({
   FIS_OIDC_NAME: z.string().trim().min(1).default('Single Sign-on'),
   FIS_LOCAL_LOGIN: z.enum(['all', 'admins', 'off']).optional(),
   FIS_PUBLIC_URL: z.string().trim().optional().transform((v) => (v ? v.replace(/\/+$/, '') : undefined)).refine((v) => v === undefined || /^https?:\/\/[^/]+(\/.*)?$/.test(v), 'must be an http(s):// URL'),
+  FIS_SMTP_URL: z.string().trim().optional().transform((v) => v || undefined).refine((v) => v === undefined || /^smtps?:\/\/[^/\s]+/.test(v), 'must be an smtp:// (STARTTLS) or smtps:// URL, e.g. smtp://mail.example:587'),
+  FIS_MAIL_FROM: z.string().trim().default('FIS <fis@localhost>').refine((v) => /^([^<>]*<)?[^@\s<>]+@[^@\s<>]+>?$/.test(v), 'must be an e-mail address, optionally with a name: FIS <fis@example.org>'),
+  FIS_MAIL_ATTACHMENTS: z.enum(['true', 'false']).default('false'),
+  FIS_INBOX_DAYS: intFrom(30, 1),
   FIS_METRICS_ALLOW: z
     .string()
     .default('')
@@ -75,6 +79,8 @@ const schema = z.object({
     }, 'must be a comma-separated list of IP addresses or CIDR ranges'),
   FIS_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   FIS_ALLOW_DEMO: z.enum(['true', 'false']).default('false'),
+  FIS_DISCLOSURE: z.enum(['cell-key', 'threshold']).default('cell-key'),
+  FIS_RECORD_KEY_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   FIS_CACHE_MB: intFrom(256, 0),
   FIS_QUERY_CONCURRENCY: intFrom(0, 0),
   FIS_WARMUP_SECONDS: intFrom(120, 0),
@@ -97,6 +103,8 @@ export interface Config {
   demoPassword: string;
   log: { level: Env['FIS_LOG_LEVEL']; format: 'pretty' | 'json' };
   suppressionMin: number;
+  /** statistical disclosure control for users without the unsuppressed right: perturbation (cell-key) or, where it must be, suppression of small counts */
+  disclosure: { method: 'cell-key' | 'threshold'; recordKeySecret?: string };
   snapshotsKeep: number;
   schedule: { incremental: string; full: string; timezone: string };
   session: { secret?: string; idleMinutes: number; maxLoginFailures: number; secureCookies: 'auto' | 'true' | 'false'; otpHours: number };
@@ -112,6 +120,9 @@ export interface Config {
   /** the address users reach FIS at (links, the OpenID Connect redirect); default: the request's own */
   publicUrl?: string;
   metrics: { allow: Cidr[]; token?: string };
+  /** subscriptions: the mail server (none: inbox only), the sender, whether files may be attached (default: a link, not the data), how long the inbox keeps a file */
+  mail: { smtpUrl?: string; from: string; attachments: boolean };
+  inboxDays: number;
   /** production start with demo users present */
   allowDemo: boolean;
   /** answers kept per process (MiB; 0: no cache), statements run at once (0: one per core), bound of the warm-up after a publication */
@@ -157,6 +168,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     demoPassword: e.FIS_DEMO_PASSWORD,
     log: { level: e.FIS_LOG_LEVEL, format: e.FIS_LOG_FORMAT ?? (process.stderr.isTTY ? 'pretty' : 'json') },
     suppressionMin: e.FIS_SUPPRESSION_MIN,
+    disclosure: { method: e.FIS_DISCLOSURE, recordKeySecret: e.FIS_RECORD_KEY_SECRET },
     snapshotsKeep: e.FIS_SNAPSHOTS_KEEP,
     schedule: { incremental: e.FIS_SCHEDULE_INCREMENTAL, full: e.FIS_SCHEDULE_FULL, timezone: e.FIS_TIMEZONE },
     session: {
@@ -181,6 +193,8 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
     localLogin: e.FIS_LOCAL_LOGIN ?? (e.FIS_OIDC_ISSUER ? 'admins' : 'all'),
     publicUrl: e.FIS_PUBLIC_URL,
     metrics: { allow: parseCidrList(e.FIS_METRICS_ALLOW), token: e.FIS_METRICS_TOKEN },
+    mail: { smtpUrl: e.FIS_SMTP_URL, from: e.FIS_MAIL_FROM, attachments: e.FIS_MAIL_ATTACHMENTS === 'true' },
+    inboxDays: e.FIS_INBOX_DAYS,
     allowDemo: e.FIS_ALLOW_DEMO === 'true',
     answers: { cacheMb: e.FIS_CACHE_MB, concurrency: e.FIS_QUERY_CONCURRENCY, warmupSeconds: e.FIS_WARMUP_SECONDS },
     projectRoot,

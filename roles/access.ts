@@ -3,6 +3,7 @@
  * reports, exports, admin) and the data access the query path applies (row conditions per domain
  * through the single CASL → SQL bridge, disclosure control, allowed metrics).
  */
+import { getConfig } from '../platform/config';
 import { UserError } from '../platform/errors';
 import type { Domain } from '../warehouse/semantic/metrics';
 import type { Access } from '../warehouse/semantic/types';
@@ -27,7 +28,7 @@ export function accessFrom(ability: Ability, suppressBelow: number): Access {
     if (rows) domains[domain] = rows;
     unsuppressed[domain] = ability.can('read_unsuppressed', subject);
   }
-  return { domains, unsuppressed, suppressBelow, metricAllowed: (name) => can(ability, 'use', 'Metric', { name }) };
+  return { domains, unsuppressed, suppressBelow, disclosure: getConfig().disclosure.method, metricAllowed: (name) => can(ability, 'use', 'Metric', { name }) };
 }
 
 /** The one way a Principal is made: a user (stored, previewed or the operator) and the definitions of their roles. */

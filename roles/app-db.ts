@@ -43,6 +43,8 @@ export interface UserTable {
   oidc_subject: string | null;
   /** the groups the identity provider named at the last login */
   oidc_groups: Generated<string[]>;
+  /** where subscriptions may send mail (null: inbox only); never a free address of a subscription */
+  email: string | null;
   version: Generated<number>;
   created_at: Generated<string>;
   updated_at: Generated<string>;
@@ -138,6 +140,96 @@ export interface GroupMappingVersionTable {
   changed_by: string;
 }
 
+/** A subscription (a report or dashboard delivered as a file) or an alert (a condition on a metric), versioned. */
+export interface SubscriptionTable {
+  subscription_id: Generated<string>;
+  kind: 'report' | 'alert';
+  owner: string;
+  recipients: string[];
+  target_kind: 'report' | 'dashboard';
+  target: string;
+  /** pdf, xlsx or csv-de (null for an alert) */
+  format: string | null;
+  /** the URL state of the view (state=09, from=…) */
+  filters: unknown;
+  /** 'after-publish' or a cron expression in FIS_TIMEZONE */
+  schedule: string;
+  channel: 'inbox' | 'email-link' | 'email-attachment';
+  /** an alert's condition: metric, op, value, window, vs */
+  alert: unknown;
+  lang: 'de' | 'en';
+  active: Generated<boolean>;
+  version: Generated<number>;
+  next_due_at: string | null;
+  last_snapshot: string | null;
+  last_run_at: string | null;
+  created_at: Generated<string>;
+  updated_at: Generated<string>;
+  updated_by: string;
+}
+
+export interface SubscriptionVersionTable {
+  subscription_id: string;
+  version: number;
+  definition: unknown;
+  active: boolean;
+  changed_at: Generated<string>;
+  changed_by: string;
+}
+
+/** One recipient's delivery of one run: who, what, snapshot, format, size, channel, outcome (the delivery history). */
+export interface DeliveryTable {
+  delivery_id: Generated<string>;
+  subscription_id: string;
+  recipient: string;
+  snapshot: string | null;
+  data_as_of: string | null;
+  format: string | null;
+  channel: string;
+  outcome: 'delivered' | 'link' | 'refused' | 'pending' | 'failed';
+  reason: string | null;
+  bytes: number | null;
+  attempts: Generated<number>;
+  next_attempt_at: string | null;
+  inbox_item_id: string | null;
+  created_at: Generated<string>;
+  finished_at: string | null;
+}
+
+/** What a user finds in the inbox: a file, a link to a view, an alert, a notice to an owner. */
+export interface InboxItemTable {
+  item_id: Generated<string>;
+  recipient: string;
+  kind: 'file' | 'link' | 'alert' | 'notice';
+  subscription_id: string | null;
+  target_kind: string | null;
+  target: string | null;
+  format: string | null;
+  /** the view with the subscription's filters (a path of the app) */
+  link: string | null;
+  /** the text, as a catalogue key and its values, shown in the reader's language */
+  message: unknown;
+  filename: string | null;
+  content_type: string | null;
+  content: Uint8Array | null;
+  bytes: number | null;
+  snapshot: string | null;
+  data_as_of: string | null;
+  created_at: Generated<string>;
+  read_at: string | null;
+  expires_at: string;
+}
+
+/** Whether an alert's condition held at its last evaluation, per recipient (an alert fires once per crossing). */
+export interface AlertStateTable {
+  subscription_id: string;
+  recipient: string;
+  holds: boolean;
+  value: number | null;
+  snapshot: string | null;
+  checked_at: Generated<string>;
+}
+
 export interface AppSchema {
   app_user: UserTable;
   role: RoleTable;
@@ -149,6 +241,11 @@ export interface AppSchema {
   oidc_login: OidcLoginTable;
   group_mapping: GroupMappingTable;
   group_mapping_version: GroupMappingVersionTable;
+  subscription: SubscriptionTable;
+  subscription_version: SubscriptionVersionTable;
+  delivery: DeliveryTable;
+  inbox_item: InboxItemTable;
+  alert_state: AlertStateTable;
 }
 
 export type AppDb = Kysely<AppSchema>;
@@ -282,6 +379,57 @@ const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
         group_name text NOT NULL, version integer NOT NULL,
         roles text[] NOT NULL, offices text[] NOT NULL, states text[] NOT NULL, deleted boolean NOT NULL DEFAULT false,
         changed_at timestamptz NOT NULL DEFAULT now(), changed_by text NOT NULL, PRIMARY KEY (group_name, version));`,
+  },
+  {
+    version: 4,
+    name: 'subscriptions and alerts, their delivery history, the inbox; users have an e-mail address',
+    sql: `
+      ALTER TABLE app_user ADD COLUMN email text CHECK (email IS NULL OR (length(email) <= 254 AND email ~ '^[^@[:space:]<>]+@[^@[:space:]<>]+$'));
+      CREATE TABLE subscription (
+        subscription_id bigserial PRIMARY KEY,
+        kind text NOT NULL CHECK (kind IN ('report', 'alert')),
+        owner text NOT NULL,
+        -- recipients are user names, never an address
+        recipients text[] NOT NULL CHECK (cardinality(recipients) BETWEEN 1 AND 500 AND array_to_string(recipients, ',') !~ '@'),
+        target_kind text NOT NULL CHECK (target_kind IN ('report', 'dashboard')),
+        target text NOT NULL,
+        format text CHECK (format IN ('pdf', 'xlsx', 'csv-de')),
+        filters jsonb NOT NULL DEFAULT '{}',
+        schedule text NOT NULL,
+        channel text NOT NULL CHECK (channel IN ('inbox', 'email-link', 'email-attachment')),
+        alert jsonb,
+        lang text NOT NULL DEFAULT 'de' CHECK (lang IN ('de', 'en')),
+        active boolean NOT NULL DEFAULT true,
+        version integer NOT NULL DEFAULT 1,
+        next_due_at timestamptz, last_snapshot text, last_run_at timestamptz,
+        created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now(), updated_by text NOT NULL,
+        CHECK ((kind = 'alert') = (alert IS NOT NULL)), CHECK (kind = 'alert' OR format IS NOT NULL));
+      CREATE INDEX subscription_owner_idx ON subscription (owner);
+      CREATE TABLE subscription_version (
+        subscription_id bigint NOT NULL REFERENCES subscription, version integer NOT NULL,
+        definition jsonb NOT NULL, active boolean NOT NULL,
+        changed_at timestamptz NOT NULL DEFAULT now(), changed_by text NOT NULL, PRIMARY KEY (subscription_id, version));
+      CREATE TABLE inbox_item (
+        item_id bigserial PRIMARY KEY, recipient text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('file', 'link', 'alert', 'notice')),
+        subscription_id bigint REFERENCES subscription, target_kind text, target text, format text, link text,
+        message jsonb NOT NULL DEFAULT '{}', filename text, content_type text, content bytea, bytes integer,
+        snapshot text, data_as_of text,
+        created_at timestamptz NOT NULL DEFAULT now(), read_at timestamptz, expires_at timestamptz NOT NULL);
+      CREATE INDEX inbox_item_recipient_idx ON inbox_item (recipient, item_id);
+      CREATE TABLE delivery (
+        delivery_id bigserial PRIMARY KEY, subscription_id bigint NOT NULL REFERENCES subscription,
+        recipient text NOT NULL, snapshot text, data_as_of text, format text, channel text NOT NULL,
+        outcome text NOT NULL CHECK (outcome IN ('delivered', 'link', 'refused', 'pending', 'failed')),
+        reason text, bytes integer, attempts integer NOT NULL DEFAULT 1, next_attempt_at timestamptz,
+        inbox_item_id bigint REFERENCES inbox_item ON DELETE SET NULL,
+        created_at timestamptz NOT NULL DEFAULT now(), finished_at timestamptz);
+      CREATE INDEX delivery_subscription_idx ON delivery (subscription_id, delivery_id);
+      CREATE INDEX delivery_pending_idx ON delivery (next_attempt_at) WHERE outcome = 'pending';
+      CREATE TABLE alert_state (
+        subscription_id bigint NOT NULL REFERENCES subscription, recipient text NOT NULL,
+        holds boolean NOT NULL, value double precision, snapshot text, checked_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (subscription_id, recipient));`,
   },
 ];
 

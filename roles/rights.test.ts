@@ -80,6 +80,11 @@ describe('rights matrix: every demo user × metric × dimension', () => {
             answered++;
             if (d === 'office') for (const o of col(r, 'office')) expect(inScope(u.username, o as string, undefined), `${u.username} saw office ${o} (${m.name})`).toBe(true);
             if (d === 'state' && m.domain === 'asylum') for (const s of col(r, 'state')) expect(inScope(u.username, undefined, s as string), `${u.username} saw state ${s}`).toBe(true);
+            // a user without the unsuppressed right never gets an unperturbed small count (the cell-key method publishes no 1 or 2)
+            if (!P[u.username]!.access.unsuppressed[m.domain] && m.suppress && m.format === 'count') {
+              expect(r.disclosure?.method, `${u.username} ${m.name}`).toBe('cell-key');
+              for (const v of col(r, m.name)) expect(v === 1 || v === 2, `${u.username} got ${v} for ${m.name} by ${d}`).toBe(false);
+            }
           } catch (e) {
             expect(isUserError(e), String(e)).toBe(true);
             expect((e as { httpStatus: number }).httpStatus).toBe(403);
@@ -152,30 +157,65 @@ describe('disclosure control', () => {
     { metrics: ['vocational_entitlements'], by: ['month', 'module', 'state'] },
   ];
 
-  it('never gives analyst a count from 1 to 4, and counts what it hides', async () => {
-    let hidden = 0;
+  it('never gives analyst a 1 or a 2, perturbs every count by at most 2, and names the method', async () => {
+    let changed = 0;
+    let cells = 0;
     for (const q of fine) {
       const r = await ask('analyst', q);
-      hidden += r.suppressed;
+      const truth = await ask('leitung', q);
+      expect(r.disclosure).toMatchObject({ method: 'cell-key', parameters: { maxDeviation: 2, noSmallValuesUpTo: 2 } });
+      expect(truth.disclosure).toEqual({ method: 'none' });
+      const exact = new Map(truth.rows.map((row) => [JSON.stringify(row.slice(0, q.by!.length)), row.slice(q.by!.length)]));
       for (const row of r.rows) {
-        for (const v of row.slice(q.by!.length)) if (typeof v === 'number') expect(v === 0 || v >= 5, `${JSON.stringify(q)}: ${v}`).toBe(true);
+        const t = exact.get(JSON.stringify(row.slice(0, q.by!.length)));
+        row.slice(q.by!.length).forEach((v, i) => {
+          expect(typeof v, `${JSON.stringify(q)}: counts are never withheld`).toBe('number');
+          expect(v === 1 || v === 2, `${JSON.stringify(q)}: ${v}`).toBe(false);
+          const tv = Number(t?.[i] ?? 0);
+          expect(Math.abs(Number(v) - tv), `${JSON.stringify(q)} ${JSON.stringify(row)}`).toBeLessThanOrEqual(2);
+          if (tv === 0) expect(v).toBe(0);
+          cells++;
+          if (v !== tv) changed++;
+        });
       }
-      expect(r.rows.flat().filter((v) => v === null).length).toBe(r.suppressed);
+      expect(r.suppressed).toBe(0);
     }
-    expect(hidden).toBeGreaterThan(0);
+    expect(changed).toBeGreaterThan(0);
+    expect(changed).toBeLessThan(cells);
   });
 
-  it('hides a rate whose denominator is small, and shows leitung the raw values', async () => {
+  it('withholds rates, means and medians whose perturbed count is small, and shows leitung the raw values', async () => {
     const q = { metrics: ['decisions', 'protection_rate', 'processing_months_median'], by: ['month', 'office'] };
     const raw = await ask('leitung', q);
     const masked = await ask('analyst', q);
     expect(raw.suppressed).toBe(0);
     expect(raw.rows.some((r) => (r[2] as number) >= 1 && (r[2] as number) <= 4)).toBe(true);
-    const small = new Set(raw.rows.filter((r) => (r[2] as number) >= 1 && (r[2] as number) <= 4).map((r) => JSON.stringify(r.slice(0, 2))));
+    let withheld = 0;
     for (const r of masked.rows) {
-      if (small.has(JSON.stringify(r.slice(0, 2)))) expect(r.slice(2)).toEqual([null, null, null]);
-      else expect(r[3]).not.toBeNull();
+      const n = r[2] as number;
+      if (n < 5) {
+        expect(r.slice(3), JSON.stringify(r)).toEqual([null, null]);
+        withheld += n > 0 ? 2 : 0;
+      } else {
+        expect(r[3]).not.toBeNull();
+        expect(r[4]).not.toBeNull();
+      }
     }
+    expect(masked.suppressed).toBeGreaterThanOrEqual(withheld);
+    expect(masked.rows.flat().filter((v) => v === null).length).toBe(masked.suppressed);
+  });
+
+  it('still suppresses small counts where an installation chose threshold suppression', async () => {
+    const access = { ...P.analyst!.access, disclosure: 'threshold' as const };
+    let hidden = 0;
+    for (const q of fine) {
+      const r = await runQuery(reader, { by: [], filters: {}, ...q }, access);
+      expect(r.disclosure).toEqual({ method: 'threshold', parameters: { min: 5 } });
+      hidden += r.suppressed;
+      for (const row of r.rows) for (const v of row.slice(q.by!.length)) if (typeof v === 'number') expect(v === 0 || v >= 5, `${JSON.stringify(q)}: ${v}`).toBe(true);
+      expect(r.rows.flat().filter((v) => v === null).length).toBe(r.suppressed);
+    }
+    expect(hidden).toBeGreaterThan(0);
   });
 });
 

@@ -35,6 +35,8 @@ export interface StoredUser {
   /** issuer|sub for users of the identity provider; null for local users */
   oidc_subject: string | null;
   oidc_groups: string[];
+  /** where subscriptions may send mail (null: inbox only) */
+  email: string | null;
 }
 
 const toRole = (r: { name: string; label_de: string; label_en: string; description: string; rules: unknown; version: number; updated_at: string; updated_by: string }): StoredRole => ({
@@ -181,7 +183,7 @@ export async function roleHistory(db: AppDb, name: string): Promise<RoleVersion[
 }
 
 const userColumns = [
-  'user_id', 'username', 'display_name', 'roles', 'offices', 'states', 'active', 'must_change_password', 'is_demo', 'version', 'password_hash', 'failed_logins', 'locked_until', 'otp_expires_at', 'oidc_subject', 'oidc_groups',
+  'user_id', 'username', 'display_name', 'roles', 'offices', 'states', 'active', 'must_change_password', 'is_demo', 'version', 'password_hash', 'failed_logins', 'locked_until', 'otp_expires_at', 'oidc_subject', 'oidc_groups', 'email',
 ] as const;
 
 const toUser = (u: Record<string, unknown>): StoredUser => ({ ...(u as unknown as StoredUser), version: Number(u.version), failed_logins: Number(u.failed_logins) });

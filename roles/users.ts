@@ -16,12 +16,21 @@ import { createRole, getRole, getUser, listRoles, updateRole, type StoredUser } 
 const USERNAME = /^[a-z][a-z0-9._-]{1,47}$/;
 const OFFICE = /^[A-Z0-9]{2,8}$/;
 const STATE = /^(0[1-9]|1[0-6])$/;
+const EMAIL = /^[^@\s<>]+@[^@\s<>]+\.[^@\s<>]+$/;
 
 const fields = {
   display_name: z.string().trim().min(1, 'the display name must not be empty').max(120),
   roles: z.array(z.string()).max(20),
   offices: z.array(z.string().regex(OFFICE, 'an office is its code, e.g. MUC')).max(200),
   states: z.array(z.string().regex(STATE, 'a state is its two-digit key, 01 to 16')).max(16),
+  // where subscriptions may send this user mail; empty: none (inbox only)
+  email: z
+    .string()
+    .trim()
+    .max(254)
+    .transform((v) => v || null)
+    .refine((v) => v === null || EMAIL.test(v), 'an e-mail address looks like name@example.org')
+    .nullable(),
 };
 
 const UserInput = z
@@ -31,6 +40,7 @@ const UserInput = z
     roles: fields.roles.default([]),
     offices: fields.offices.default([]),
     states: fields.states.default([]),
+    email: fields.email.default(null),
   })
   .strict();
 
@@ -74,8 +84,8 @@ export async function createUser(db: AppDb, input: unknown, actor: string, opts:
   const hash = await hashPassword(password);
   const r = await sql<{ username: string }>`
     WITH ins AS (
-      INSERT INTO app_user (username, display_name, password_hash, roles, offices, states, must_change_password, otp_expires_at)
-      VALUES (${u.username}, ${u.display_name}, ${hash}, ${u.roles}::text[], ${u.offices}::text[], ${u.states}::text[], true,
+      INSERT INTO app_user (username, display_name, password_hash, roles, offices, states, email, must_change_password, otp_expires_at)
+      VALUES (${u.username}, ${u.display_name}, ${hash}, ${u.roles}::text[], ${u.offices}::text[], ${u.states}::text[], ${u.email}, true,
               now() + make_interval(hours => ${opts.otpHours ?? DEFAULT_OTP_HOURS}))
       ON CONFLICT (username) DO NOTHING RETURNING username, roles, offices, states),
     aud AS (INSERT INTO audit_log (actor, action, target, outcome, details)
@@ -101,17 +111,18 @@ export async function updateUser(db: AppDb, username: string, patch: unknown, ac
     offices: p.offices ?? current.offices,
     states: p.states ?? current.states,
     active: p.active ?? current.active,
+    email: p.email === undefined ? current.email : p.email,
   };
   const changed = Object.keys(next).filter((k) => JSON.stringify(next[k as keyof typeof next]) !== JSON.stringify(current[k as keyof StoredUser]));
   // separation of duties: administering grants no case data, so nobody widens (or ends) their own access
-  if (actor === username && changed.some((k) => k !== 'display_name')) {
+  if (actor === username && changed.some((k) => k !== 'display_name' && k !== 'email')) {
     throw new UserError('You cannot change your own roles, scope or active flag; another administrator can.', { httpStatus: 403 });
   }
   const version = expectedVersion ?? current.version;
   const r = await sql<{ version: number }>`
     WITH upd AS (
       UPDATE app_user SET display_name = ${next.display_name}, roles = ${next.roles}::text[], offices = ${next.offices}::text[],
-             states = ${next.states}::text[], active = ${next.active}, version = version + 1, updated_at = now()
+             states = ${next.states}::text[], active = ${next.active}, email = ${next.email}, version = version + 1, updated_at = now()
        WHERE username = ${username} AND version = ${version} RETURNING user_id, username, version, active),
     ends AS (DELETE FROM session WHERE user_id IN (SELECT user_id FROM upd WHERE NOT active)),
     aud AS (INSERT INTO audit_log (actor, action, target, outcome, details)

@@ -4,6 +4,7 @@
  * clean rows → models (dimensions, facts, rollups) → data tests.
  */
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createLogger } from '../platform/logger';
@@ -28,13 +29,22 @@ export function stagingViewSql(t: SourceTable): string {
  * What a snapshot's content follows from besides the source rows: the code lists and every model,
  * quarantine and staging definition. A snapshot with another fingerprint cannot be patched.
  */
-export function buildFingerprint(codelistDir: string): string {
-  const h = createHash('sha256').update('fis-build/1\n');
+export function buildFingerprint(codelistDir: string, recordKeys = ''): string {
+  // the record keys follow the secret and DuckDB's hash function: a new secret or DuckDB version rebuilds
+  const h = createHash('sha256').update(`fis-build/2\n${recordKeys}\n${DUCKDB_VERSION}\n`);
   for (const f of readdirSync(codelistDir).filter((x) => x.endsWith('.xml')).sort()) h.update(`${f}\n`).update(readFileSync(join(codelistDir, f)));
   for (const m of ALL_MODELS) h.update(JSON.stringify([m.name, m.sql, m.tests]));
   for (const t of SOURCE_TABLES) h.update(JSON.stringify([t, stagingViewSql(t), quarantineSql(t), liveRowsSql(t, (n) => n)]));
   return h.digest('hex').slice(0, 16);
 }
+
+const DUCKDB_VERSION = (() => {
+  try {
+    return (createRequire(import.meta.url)('@duckdb/node-api/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+})();
 
 export interface BuildResult {
   models: Record<string, number>;

@@ -168,7 +168,8 @@ describe('GET /api/query and /api/health', () => {
     expect(r.status).toBe(200);
     expect(r.headers.get('cache-control')).toBe('no-store');
     const body = (await r.json()) as Record<string, unknown>;
-    expect(Object.keys(body).sort()).toEqual(['columns', 'dataAsOf', 'rows', 'snapshot', 'suppressed']);
+    expect(Object.keys(body).sort()).toEqual(['columns', 'dataAsOf', 'disclosure', 'rows', 'snapshot', 'suppressed']);
+    expect(body.disclosure).toEqual({ method: 'none' });
     expect(body.columns).toEqual(['year', 'applications', 'decisions']);
     expect((body.rows as unknown[][])[0]![0]).toBe(2025);
     const csv = await query.GET(req('/api/query?metric=applications&by=year&format=csv', { cookie: a.cookie }));
@@ -279,6 +280,35 @@ describe('export routes', () => {
       expect(((await r.json()) as { error: string }).error.split('\n')).toHaveLength(1);
     }
     expect((await query.GET(req('/api/query?metric=applications&format=xls', { cookie: a.cookie }))).status).toBe(400);
+  });
+});
+
+describe('panel data and filter choices for the browser', () => {
+  type Routed = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+  const get = async (path: string, params: Record<string, string>, cookie?: string) => {
+    const file = path.endsWith('/filters') ? './dashboards/[slug]/filters/route' : './dashboards/[slug]/panels/[panel]/route';
+    const mod = (await import(file)) as unknown as { GET: Routed };
+    return mod.GET(req(path, { cookie }), { params: Promise.resolve(params) });
+  };
+
+  it('gives a panel as the page shows it, with the viewer\'s rights, and refuses what they may not see', async () => {
+    expect((await get('/api/dashboards/applications/panels/map', { slug: 'applications', panel: 'map' })).status).toBe(401);
+    const muc = await loginAs('ast-muc');
+    const r = await get('/api/dashboards/offices/panels/league?state=08', { slug: 'offices', panel: 'league' }, muc.cookie);
+    expect(r.status).toBe(200);
+    const v = (await r.json()) as { data: { status: string; chart?: { categories: Array<{ code: string }> } }; exportBase: string };
+    expect(v.data.status).toBe('ok');
+    // a filter outside the scope shows nothing of it: MUC is in state 09
+    expect(v.data.chart?.categories.map((c) => c.code) ?? []).toEqual([]);
+    const own = (await (await get('/api/dashboards/offices/panels/league', { slug: 'offices', panel: 'league' }, muc.cookie)).json()) as { data: { chart: { categories: Array<{ code: string }> } } };
+    expect(own.data.chart.categories.map((c) => c.code)).toEqual(['MUC']);
+    expect((await get('/api/dashboards/integration-courses/panels/kpis', { slug: 'integration-courses', panel: 'kpis' }, muc.cookie)).status).toBe(403);
+    expect((await get('/api/dashboards/offices/panels/nope', { slug: 'offices', panel: 'nope' }, muc.cookie)).status).toBe(404);
+    expect((await get('/api/dashboards/nope/panels/x', { slug: 'nope', panel: 'x' }, muc.cookie)).status).toBe(404);
+    const bar = await get('/api/dashboards/offices/filters', { slug: 'offices' }, muc.cookie);
+    expect(bar.status).toBe(200);
+    const choices = (await bar.json()) as { filters: Array<{ key: string; options: Array<{ code: string }> }> };
+    expect(choices.filters.find((f) => f.key === 'office')?.options.map((o) => o.code) ?? ['MUC']).toEqual(['MUC']);
   });
 });
 

@@ -13,7 +13,8 @@ const list = (v: string[] | undefined) => (v === undefined ? undefined : v.flatM
 /** Who changes things from the command line, for the audit log. */
 const actor = () => `cli:${userInfo().username}`;
 
-async function withAppDb<T>(fn: (db: AppDb) => Promise<T>): Promise<T> {
+/** Opens the app-state database for one command. */
+export async function withAppDb<T>(fn: (db: AppDb) => Promise<T>): Promise<T> {
   const config = getConfig();
   const { openAppDb } = await import('../../roles/app-db');
   const app = await openAppDb({ dataDir: config.dataDir, url: config.appDbUrl });
@@ -26,6 +27,7 @@ async function withAppDb<T>(fn: (db: AppDb) => Promise<T>): Promise<T> {
 
 interface UserOptions {
   name?: string;
+  email?: string;
   roles?: string[];
   offices?: string[];
   states?: string[];
@@ -46,6 +48,7 @@ export function registerAdmin(program: Command): void {
           roles: u.roles.join(','),
           offices: u.offices.join(','),
           states: u.states.join(','),
+          email: u.email ?? '',
           active: u.active,
           locked: !!u.locked_until && new Date(u.locked_until) > new Date(),
           must_change_password: u.must_change_password,
@@ -62,10 +65,11 @@ export function registerAdmin(program: Command): void {
     .option('--roles <roles>', 'roles, comma-separated or repeated (see fis roles list)', collect)
     .option('--offices <codes>', 'office scope, comma-separated or repeated codes (e.g. MUC)', collect)
     .option('--states <keys>', 'state scope, comma-separated or repeated keys (e.g. 08,09)', collect)
+    .option('--email <address>', 'where subscriptions may send mail (default: none, inbox only)', once('--email'))
     .action(
       action(async (username: string, o: UserOptions) => {
         const { createUser } = await import('../../roles/users');
-        const r = await withAppDb((db) => createUser(db, { username, display_name: o.name, roles: list(o.roles) ?? [], offices: list(o.offices) ?? [], states: list(o.states) ?? [] }, actor(), { otpHours: getConfig().session.otpHours }));
+        const r = await withAppDb((db) => createUser(db, { username, display_name: o.name, roles: list(o.roles) ?? [], offices: list(o.offices) ?? [], states: list(o.states) ?? [], email: o.email ?? null }, actor(), { otpHours: getConfig().session.otpHours }));
         process.stderr.write(`fis: created ${r.user.username}; one-time password (shown once, must be changed at the first login):\n`);
         process.stdout.write(`${r.password}\n`);
       }),
@@ -78,13 +82,14 @@ export function registerAdmin(program: Command): void {
     .option('--roles <roles>', 'roles, comma-separated or repeated', collect)
     .option('--offices <codes>', 'office scope, comma-separated or repeated ("" for none)', collect)
     .option('--states <keys>', 'state scope, comma-separated or repeated ("" for none)', collect)
+    .option('--email <address>', 'where subscriptions may send mail ("" for none)', once('--email'))
     .action(
       action(async (username: string, o: UserOptions) => {
-        const patch = Object.fromEntries(Object.entries({ display_name: o.name, roles: list(o.roles), offices: list(o.offices), states: list(o.states) }).filter(([, v]) => v !== undefined));
-        if (!Object.keys(patch).length) throw new UserError('Say what to change: --name, --roles, --offices or --states.', { exitCode: 2 });
+        const patch = Object.fromEntries(Object.entries({ display_name: o.name, roles: list(o.roles), offices: list(o.offices), states: list(o.states), email: o.email }).filter(([, v]) => v !== undefined));
+        if (!Object.keys(patch).length) throw new UserError('Say what to change: --name, --roles, --offices, --states or --email.', { exitCode: 2 });
         const { updateUser } = await import('../../roles/users');
         const u = await withAppDb((db) => updateUser(db, username, patch, actor()));
-        process.stderr.write(`fis: ${u.username} now has roles ${u.roles.join(', ') || '–'}, offices ${u.offices.join(', ') || '–'}, states ${u.states.join(', ') || '–'}\n`);
+        process.stderr.write(`fis: ${u.username} now has roles ${u.roles.join(', ') || '–'}, offices ${u.offices.join(', ') || '–'}, states ${u.states.join(', ') || '–'}, e-mail ${u.email ?? '–'}\n`);
       }),
     );
   for (const [name, active] of [['deactivate', false], ['activate', true]] as const) {

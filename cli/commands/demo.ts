@@ -30,6 +30,7 @@ export function registerDemo(program: Command): void {
         const { generateFixtures } = await import('../../fixtures/generate');
         const { runEtl } = await import('../../etl/run');
         const { startScheduler } = await import('../../etl/scheduler');
+        const { readNextDue } = await import('../../dashboards/subscriptions/due');
         if (fresh) {
           await generateFixtures({ profile: parseProfile(o.profile), seed: 1, untilDay: parseUntil(undefined), targets, codelistDir: config.codelistDir });
           const { openAppDb } = await import('../../roles/app-db');
@@ -48,6 +49,8 @@ export function registerDemo(program: Command): void {
           full: config.schedule.full,
           timezone: config.schedule.timezone,
           retries: config.etl.retries,
+          // subscriptions and alerts after every publication and at their times
+          deliveries: { nextDue: () => readNextDue(config.dataDir) },
         });
         if (!existsSync(join(config.projectRoot, '.next', 'BUILD_ID'))) {
           log.info('building the web app (first start only, about a minute)');

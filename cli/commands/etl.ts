@@ -118,7 +118,15 @@ export function registerEtl(program: Command): void {
       action(async (o: { runNow?: boolean }) => {
         const c = getConfig();
         const { startScheduler } = await import('../../etl/scheduler');
-        const s = startScheduler({ dataDir: c.dataDir, incremental: c.schedule.incremental, full: c.schedule.full, timezone: c.schedule.timezone, retries: c.etl.retries });
+        const { readNextDue } = await import('../../dashboards/subscriptions/due');
+        const s = startScheduler({
+          dataDir: c.dataDir,
+          incremental: c.schedule.incremental,
+          full: c.schedule.full,
+          timezone: c.schedule.timezone,
+          retries: c.etl.retries,
+          deliveries: { nextDue: () => readNextDue(c.dataDir) },
+        });
         const shutdown = () => {
           void s.stop().then(() => process.exit(0));
         };

@@ -9,16 +9,16 @@ import { UserError } from '../../platform/errors';
 import { withPriority } from '../../warehouse/statement-queue';
 import { dimension } from '../../warehouse/semantic/dimensions';
 import { DASHBOARDS } from '../catalog';
-import { dashboardDef } from '../defs';
+import { dashboardDef, type PanelDef } from '../defs';
 import { t, type Lang } from '../i18n';
 import { filterSummary, type ReportRow, type ReportTable } from '../reports/build';
 import { canExportPanel } from '../rights';
-import { geoDimension, panelData, parseFilters } from '../server/panels';
+import { geoDimension, panelData, parseFilters, type Filters } from '../server/panels';
 import type { ExportFile } from './doc';
 import { checkFileFormat, recordExport, refuse, render, type ExportContext } from './service';
 
 /** A dashboard panel's numbers as a table: one row per category, one column per series. */
-function panelTable(title: string, data: Awaited<ReturnType<typeof panelData>>, summary: string, info: { dataAsOf: string | null; snapshot: string }, lang: Lang): ReportTable {
+export function panelTable(title: string, data: Awaited<ReturnType<typeof panelData>>, summary: string, info: { dataAsOf: string | null; snapshot: string }, lang: Lang): ReportTable {
   const base = { id: 'panel', title, suppressed: 0, dataAsOf: info.dataAsOf, snapshot: info.snapshot, filterSummary: summary };
   if (data.status !== 'ok') throw new UserError(data.message, { httpStatus: data.status === 'forbidden' ? 403 : 400 });
   if (data.kind === 'kpis') {
@@ -27,6 +27,7 @@ function panelTable(title: string, data: Awaited<ReturnType<typeof panelData>>, 
     return {
       ...base,
       suppressed: data.suppressed,
+      disclosure: data.disclosure,
       rowDims: ['metric'],
       rowHeaders: [lang === 'de' ? 'Kennzahl' : 'Metric'],
       columns: [
@@ -44,6 +45,7 @@ function panelTable(title: string, data: Awaited<ReturnType<typeof panelData>>, 
   return {
     ...base,
     suppressed: data.suppressed,
+    disclosure: data.disclosure,
     rowDims: [dim],
     rowHeaders: [c.categoryTitle || (dimension(dim)?.label[lang] ?? dim)],
     columns: c.series.map((s, i) => ({ id: ids[i]!, label: s.name, format: s.format })),
@@ -51,6 +53,9 @@ function panelTable(title: string, data: Awaited<ReturnType<typeof panelData>>, 
     chart: { ...c, type: c.type === 'map' ? 'hbar' : c.type },
   };
 }
+
+/** A panel's title; a geographic panel names the level it shows (states, or the offices of a state). */
+export const panelTitle = (panel: PanelDef, f: Filters, lang: Lang) => `${panel.title[lang]}${panel.by.includes('geo') ? ` (${dimension(geoDimension(f))?.label[lang]})` : ''}`;
 
 /** Exports a dashboard panel's data; `params` are the dashboard's URL parameters (state=09&from=…). */
 /** exportPanel at the queue's export priority: interactive views go first. */
@@ -68,7 +73,7 @@ async function exportPanelNow(ctx: ExportContext, slug: string, panelId: string,
   const info = snapshot.info();
   const f = parseFilters(params, def, info.dataAsOf);
   const data = await panelData(snapshot, panel, f, ctx.principal, ctx.lang);
-  const title = `${DASHBOARDS.find((d) => d.id === slug)!.title[ctx.lang]} – ${panel.title[ctx.lang]}${panel.by.includes('geo') ? ` (${dimension(geoDimension(f))?.label[ctx.lang]})` : ''}`;
+  const title = `${DASHBOARDS.find((d) => d.id === slug)!.title[ctx.lang]} – ${panelTitle(panel, f, ctx.lang)}`;
   const table = panelTable(title, data, await filterSummary(snapshot, { from: f.from, to: f.to, values: f.values as Record<string, string[]> }, ctx.lang), { dataAsOf: info.dataAsOf, snapshot: info.id }, ctx.lang);
   const file = await render(ctx, table, `${slug}-${panelId}`, format);
   await recordExport(ctx, target, format, { filters: f.values, from: f.from, to: f.to, rows: file.rows });

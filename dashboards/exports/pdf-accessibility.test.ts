@@ -19,6 +19,7 @@ import { generateTiny, pgliteTargets, tempDir } from '../../test/helpers';
 import { SnapshotReader } from '../../warehouse/snapshots';
 import { buildReport } from '../reports/build';
 import { REPORT_DEFS } from '../reports/defs';
+import { buildDashboardFile } from './dashboard';
 import { reportPdf } from './pdf';
 
 const PDFINFO = '/usr/bin/pdfinfo';
@@ -176,4 +177,23 @@ describe.skipIf(!!skip)('accessible PDF', () => {
       pdf.contents.forEach((c, i) => expect(untagged(c), `page ${i + 1}`).toEqual([]));
     });
   }
+
+  it('a whole dashboard: tagged, its title as H1, each panel a section with its heading, figures with alternative text and tables', async () => {
+    const ctx = { reader, db: undefined as never, principal: analyst, lang: 'de' as const, via: 'test', tmpDir: t.dir };
+    const { file, panels } = await buildDashboardFile(ctx, 'applications', 'pdf', { from: '2025-07-01', to: '2026-06-30' });
+    const buf = file.body as Buffer;
+    const path = join(t.dir, 'dashboard.pdf');
+    writeFileSync(path, buf);
+    expect(spawnSync(PDFINFO, [path], { encoding: 'utf8' }).stdout).toMatch(/^Tagged:\s+yes$/m);
+    const pdf = readPdf(buf);
+    expect(pdf).toMatchObject({ lang: 'de-DE', displayTitle: true, marked: true, pdfua: true });
+    const [doc] = pdf.tree;
+    expect(doc!.children.map((c) => c.type)).toEqual(['H1', 'P', 'P', 'P', ...panels.map(() => 'Sect')]);
+    for (const [i, sect] of doc!.children.slice(4).entries()) {
+      expect(sect.children[0]!.type, panels[i]!.id).toBe('H2');
+      expect(all([sect], 'Table').length, panels[i]!.id).toBeGreaterThan(0);
+      for (const f of all([sect], 'Figure')) expect(f.alt).toMatch(/diagramm/i);
+    }
+    pdf.contents.forEach((c, i) => expect(untagged(c), `page ${i + 1}`).toEqual([]));
+  });
 });

@@ -22,8 +22,8 @@ import { planQuery } from '../../warehouse/semantic/query';
 import type { SnapshotSource } from '../../warehouse/snapshots';
 import { REPORTS } from '../catalog';
 import { t, type Lang } from '../i18n';
-import { buildReport, reportFilters, type ReportTable } from '../reports/build';
-import { reportDef } from '../reports/defs';
+import { buildReport, reportFilters, type ReportFilters, type ReportTable } from '../reports/build';
+import { reportDef, type ReportDef } from '../reports/defs';
 import { canExport, canExportAnswers } from '../rights';
 import { reportCsv } from './csv';
 import { CONTENT_TYPES, FILE_FORMATS, exportFilename, type ExportDoc, type ExportFile, type FileFormat } from './doc';
@@ -116,19 +116,34 @@ export interface ExportParams {
 /** exportReport at the queue's export priority: interactive views go first. */
 export const exportReport = (ctx: ExportContext, id: string, formatIn: string | null | undefined, params: ExportParams): Promise<ExportFile> => withPriority('export', () => exportReportNow(ctx, id, formatIn, params));
 
-async function exportReportNow(ctx: ExportContext, id: string, formatIn: string | null | undefined, params: ExportParams): Promise<ExportFile> {
+/** The definition of a report of the catalogue, or a 404 with the list. */
+export function knownReport(id: string): ReportDef {
   const def = reportDef(id);
   if (!def || !REPORTS.some((r) => r.id === id)) throw new UserError(`There is no report "${id.slice(0, 60)}"; the reports are ${REPORTS.map((r) => r.id).join(', ')}.`, { httpStatus: 404, exitCode: 2 });
+  return def;
+}
+
+async function exportReportNow(ctx: ExportContext, id: string, formatIn: string | null | undefined, params: ExportParams): Promise<ExportFile> {
+  knownReport(id);
   const format = checkFileFormat(formatIn);
   if (!canExport(ctx.principal, id, format)) await refuse(ctx, `report:${id}`, format, t(ctx.lang, 'noExportRight'));
+  const { file, filters: f } = await buildReportFile(ctx, id, format, params);
+  await recordExport(ctx, `report:${id}`, format, { filters: f.values, from: f.from, to: f.to, rows: file.rows });
+  return file;
+}
+
+/**
+ * A report as a file with the rights of `ctx.principal` — the rights check and the audit entry are
+ * the caller's (an export, a subscription's delivery). Every answer from one snapshot, whatever a
+ * run publishes meanwhile.
+ */
+export async function buildReportFile(ctx: ExportContext, id: string, format: FileFormat, params: ExportParams): Promise<{ file: ExportFile; filters: ReportFilters; table: ReportTable }> {
+  const def = knownReport(id);
   const q = parseQuery({ filter: params.filter, from: params.from, to: params.to });
-  // every answer of the report from one snapshot, whatever a run publishes meanwhile
   const snapshot = await ctx.reader.pin();
   const f = reportFilters(def, { from: q.from, to: q.to, values: q.filters }, snapshot.info().dataAsOf);
   const table = await buildReport(snapshot, def, f, ctx.principal.access, ctx.lang);
-  const file = await render(ctx, table, id, format);
-  await recordExport(ctx, `report:${id}`, format, { filters: f.values, from: f.from, to: f.to, rows: file.rows });
-  return file;
+  return { file: await render(ctx, table, id, format), filters: f, table };
 }
 
 /**

@@ -1,10 +1,11 @@
 /**
- * A report table as an Excel workbook: title, filters, Datenstand and creator above the table; a
+ * A report table as an Excel workbook (a whole dashboard: a sheet per panel): title, filters, Datenstand and creator above the table; a
  * frozen, filterable header row repeated on every printed page; number formats per column (counts
  * with thousands separators, rates with one decimal, euros); subtotals and the total in bold;
  * withheld cells as "·" with the legend below. Printed A4 landscape, fitted to the page width.
  */
 import ExcelJS from 'exceljs';
+import { disclosureLegend } from '../disclosure-legend';
 import { UserError } from '../../platform/errors';
 import { formatDate, t, type ValueFormat } from '../i18n';
 import type { ExportDoc } from './doc';
@@ -28,15 +29,33 @@ export function checkXlsxRows(rows: number, extra = 10): void {
   }
 }
 
-export async function reportXlsx(doc: ExportDoc): Promise<Buffer> {
-  const { table, lang } = doc;
-  checkXlsxRows(table.rows.length);
+export const reportXlsx = (doc: ExportDoc): Promise<Buffer> => workbookXlsx(doc.table.title, [{ name: doc.table.title, doc }]);
+
+/** A sheet's name as Excel allows it: at most 31 characters, none of * ? : \ / [ ], unique in the workbook. */
+function sheetName(wanted: string, taken: Set<string>): string {
+  const base = wanted.replace(/[*?:\\/[\]]/g, ' ').trim().slice(0, 31) || 'FIS';
+  let name = base;
+  for (let n = 2; taken.has(name.toLowerCase()); n++) name = `${base.slice(0, 31 - String(n).length - 3)} (${n})`;
+  taken.add(name.toLowerCase());
+  return name;
+}
+
+/** Tables as one workbook, a sheet each, in the order given. */
+export async function workbookXlsx(title: string, sheets: Array<{ name: string; doc: ExportDoc }>): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'FIS';
-  wb.created = new Date(doc.createdAt);
-  wb.title = table.title;
+  wb.created = new Date(sheets[0]?.doc.createdAt ?? Date.now());
+  wb.title = title;
+  const taken = new Set<string>();
+  for (const s of sheets) addSheet(wb, sheetName(s.name, taken), s.doc);
+  return Buffer.from(await wb.xlsx.writeBuffer());
+}
+
+function addSheet(wb: ExcelJS.Workbook, name: string, doc: ExportDoc): void {
+  const { table, lang } = doc;
+  checkXlsxRows(table.rows.length);
   const dims = table.rowHeaders.length;
-  const ws = wb.addWorksheet(table.title.replace(/[*?:\\/[\]]/g, ' ').slice(0, 31), {
+  const ws = wb.addWorksheet(name, {
     pageSetup: { paperSize: 9, orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0, margins: { left: 0.4, right: 0.4, top: 0.5, bottom: 0.5, header: 0.3, footer: 0.3 } },
     headerFooter: { oddFooter: `&L${table.title}&R${t(lang, 'page', { n: '&P', total: '&N' })}` },
   });
@@ -72,8 +91,7 @@ export async function reportXlsx(doc: ExportDoc): Promise<Buffer> {
     }
   }
   ws.addRow([]);
-  ws.addRow([t(lang, 'suppressedLegend', { n: doc.suppressBelow })]).font = { italic: true };
-  if (table.suppressed) ws.addRow([t(lang, 'suppressedCount', { n: table.suppressed })]).font = { italic: true };
+  for (const line of disclosureLegend(lang, table.disclosure, table.suppressed, doc.suppressBelow)) ws.addRow([line]).font = { italic: true };
   ws.addRow([t(lang, 'fictitious')]).font = { italic: true };
 
   ws.views = [{ state: 'frozen', xSplit: dims, ySplit: headerAt, activeCell: `A${headerAt + 1}` }];
@@ -86,5 +104,4 @@ export async function reportXlsx(doc: ExportDoc): Promise<Buffer> {
   table.columns.forEach((c, i) => {
     ws.getColumn(dims + 1 + i).width = Math.min(22, Math.max(11, Math.ceil(c.label.length / 2) + 2));
   });
-  return Buffer.from(await wb.xlsx.writeBuffer());
 }

@@ -9,7 +9,7 @@ import { UserError } from '../../platform/errors';
 import type { SnapshotSource } from '../../warehouse/snapshots';
 import { dimension, isTime } from '../../warehouse/semantic/dimensions';
 import { metric } from '../../warehouse/semantic/metrics';
-import { cachedLabels, runQuery } from '../../warehouse/semantic/query';
+import { cachedLabels, runQuery, disclosureFor } from '../../warehouse/semantic/query';
 import type { Access, MetricQuery, QueryResult } from '../../warehouse/semantic/types';
 import { REPORTS } from '../catalog';
 import { formatDate, t, timeLabel, type Lang, type ValueFormat } from '../i18n';
@@ -52,6 +52,8 @@ export interface ReportTable {
   columns: Array<{ id: string; label: string; format: ValueFormat }>;
   rows: ReportRow[];
   suppressed: number;
+  /** the disclosure control applied to the reader's figures (for the legend) */
+  disclosure?: 'none' | 'cell-key' | 'threshold';
   dataAsOf: string | null;
   snapshot: string;
   filterSummary: string;
@@ -210,6 +212,7 @@ export async function buildReport(reader: SnapshotSource, def: ReportDef, f: Rep
     columns: def.columns.map((c) => ({ id: c.id, label: c.label[lang], format: formatOf(c) })),
     rows,
     suppressed,
+    disclosure: disclosureFor(access, def.columns.flatMap((c) => (c.metric ? [c.metric] : []))),
     ...info,
     filterSummary: summary,
     chart: {

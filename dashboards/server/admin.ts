@@ -27,7 +27,7 @@ import type { Lang } from '../i18n';
 import { appDb, services } from './services';
 
 
-export type AdminArea = 'roles' | 'users' | 'pipeline' | 'run' | 'audit';
+export type AdminArea = 'roles' | 'users' | 'pipeline' | 'run' | 'audit' | 'subscriptions';
 
 const AREA: Record<AdminArea, [string, string, string]> = {
   roles: ['manage', 'Role', 'You may not administer roles.'],
@@ -35,6 +35,8 @@ const AREA: Record<AdminArea, [string, string, string]> = {
   pipeline: ['read', 'Pipeline', 'You may not see the data pipeline.'],
   run: ['run', 'Pipeline', 'You may not start pipeline runs.'],
   audit: ['read', 'AuditLog', 'You may not read the audit log.'],
+  // everyone's subscriptions: who sends what to whom is user administration (never their figures)
+  subscriptions: ['manage', 'User', 'You may not administer subscriptions.'],
 };
 
 export const mayAdminister = (p: Principal, area: AdminArea) => can(p.ability, AREA[area][0], AREA[area][1]);
@@ -52,6 +54,7 @@ export const publicUser = (u: StoredUser) => ({
   roles: u.roles,
   offices: u.offices,
   states: u.states,
+  email: u.email,
   active: u.active,
   must_change_password: u.must_change_password,
   locked: u.locked_until !== null && Date.parse(u.locked_until) > Date.now(),

@@ -13,8 +13,11 @@ export async function exportContext(req: NextRequest, principal: Principal, via 
     reader: s.reader,
     db: await appDb(),
     principal,
-    lang: req.cookies.get(LANG_COOKIE)?.value === 'en' ? 'en' : 'de',
+    lang: langOf(req),
     via,
     tmpDir: join(s.config.dataDir, 'tmp', 'exports'),
   };
 }
+
+/** The language of a request (the switch's cookie; German first). */
+export const langOf = (req: NextRequest) => (req.cookies.get(LANG_COOKIE)?.value === 'en' ? 'en' : 'de');

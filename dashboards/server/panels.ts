@@ -10,37 +10,24 @@ import type { Principal } from '../../roles/access';
 import type { SnapshotSource } from '../../warehouse/snapshots';
 import { dimension, isTime } from '../../warehouse/semantic/dimensions';
 import { metric } from '../../warehouse/semantic/metrics';
-import { cachedLabels, mayUseMetric, runQuery } from '../../warehouse/semantic/query';
+import { cachedLabels, disclosureFor, mayUseMetric, runQuery } from '../../warehouse/semantic/query';
 import type { MetricQuery, QueryResult } from '../../warehouse/semantic/types';
-import type { DashboardDef, FilterKey, PanelDef } from '../defs';
+import type { DashboardDef, PanelDef } from '../defs';
 import { fill, formatValue, t, timeLabel, type Lang } from '../i18n';
-import { last12Months, monthStartMinus, partialPeriods } from '../periods';
+import { monthStartMinus, partialPeriods } from '../periods';
 import type { Category, ChartSpec, KpiTile, PanelData, SeriesSpec, TimeGrain } from '../specs';
 
 const log = createLogger('dashboards');
 
-export interface Filters {
-  from: string;
-  to: string;
-  values: Partial<Record<FilterKey, string[]>>;
-}
+export { parseFilters, type Filters } from '../filters';
+import type { Filters } from '../filters';
 
-const ISO = /^\d{4}-\d{2}-\d{2}$/;
+const isMonthEnd = (iso: string) => {
+  const d = new Date(`${iso}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + 1);
+  return d.getUTCDate() === 1;
+};
 const shiftYears = (iso: string, n: number) => `${Number(iso.slice(0, 4)) + n}${iso.slice(4)}`.replace(/-02-29$/, '-02-28');
-
-/** The filters of a dashboard from the URL; the period defaults to the last twelve complete months. */
-export function parseFilters(params: Record<string, string | string[] | undefined>, def: DashboardDef, dataAsOf: string | null): Filters {
-  const one = (k: string) => (Array.isArray(params[k]) ? params[k]![0] : params[k]) as string | undefined;
-  const preset = last12Months(dataAsOf ?? new Date().toISOString());
-  const to = one('to') && ISO.test(one('to')!) ? one('to')! : preset.to;
-  const from = one('from') && ISO.test(one('from')!) && one('from')! <= to ? one('from')! : one('to') ? monthStartMinus(to, 11) : preset.from;
-  const values: Filters['values'] = {};
-  for (const k of def.filters) {
-    const v = one(k);
-    if (v) values[k] = v.split('|').filter(Boolean).slice(0, 50);
-  }
-  return { from, to, values };
-}
 
 /** Code → label per dimension and language, cached per snapshot. */
 export const labels = cachedLabels;
@@ -58,6 +45,18 @@ function panelQuery(p: PanelDef, f: Filters, by: string[], extra: Record<string,
   }
   const from = p.trend ? monthStartMinus(f.to, 23) : f.from;
   return { metrics: p.metrics, by, filters, from, to: f.to };
+}
+
+/**
+ * What a panel's figures depend on: the period (only its end for the trend and the year-to-date
+ * panels), and the global filters its metrics can apply, the one it cross-filters by (it marks the
+ * selection) and, for the maps, the drill-down. A filter change outside these leaves it as it is.
+ */
+export function panelInputs(p: PanelDef, def: Pick<DashboardDef, 'filters'>): string[] {
+  const defs = p.metrics.map((m) => metric(m)!);
+  const geo = p.by.includes('geo');
+  const keys = def.filters.filter((k) => k === p.crossFilter || (geo && (k === 'state' || k === 'office')) || (p.kind === 'kpis' ? defs.some((m) => k in m.dimensions) : defs.every((m) => k in m.dimensions)));
+  return [...(p.trend || p.kind === 'running' ? [] : ['from']), 'to', ...keys];
 }
 
 /** Which global filters a panel cannot apply (its metrics lack the dimension). */
@@ -226,19 +225,32 @@ async function kpis(reader: SnapshotSource, p: PanelDef, f: Filters, principal: 
   let suppressed = 0;
   const values = new Map<string, { v: number | null; prev: number | null; spark: Array<number | null> }>();
   // one query per metric: the global filters differ by metric (the office filter does not apply to courses)
+  const sparkFrom = monthStartMinus(f.to, 23);
+  const prevFrom = shiftYears(f.from, -1);
+  const prevTo = shiftYears(f.to, -1);
   await Promise.all(
     allowed.map(async (m) => {
       const one: PanelDef = { ...p, metrics: [m] };
-      const cur = await runQuery(reader, panelQuery(one, f, []), principal.access);
-      const prev = await runQuery(reader, { ...panelQuery(one, f, []), from: shiftYears(f.from, -1), to: shiftYears(f.to, -1) }, principal.access);
       const spark = await runQuery(reader, { ...panelQuery({ ...one, trend: true }, f, ['month']) }, principal.access);
-      suppressed += cur.suppressed;
-      const months = monthsBetween(monthStartMinus(f.to, 23), f.to);
+      const months = monthsBetween(sparkFrom, f.to);
       const byMonth = new Map(spark.rows.map((r) => [String(r[0]), r[1] as number | null]));
+      const def = metric(m)!;
+      // one monthly question answers all three where months add up: a count or sum, whole months,
+      // both periods inside the sparkline's 24 months, and exact figures (perturbed cells would not
+      // add up to the perturbed cell of the period, which the reports show)
+      const additive = (def.measure.kind === 'count' || def.measure.kind === 'sum') && disclosureFor(principal.access, [m]) === 'none';
+      if (additive && f.from.endsWith('-01') && isMonthEnd(f.to) && isMonthEnd(prevTo) && prevFrom >= sparkFrom) {
+        const sum = (a: string, b: string) => months.filter((mm) => mm >= a.slice(0, 7) && mm <= b.slice(0, 7)).reduce((s, mm) => s + Number(byMonth.get(mm) ?? 0), 0);
+        values.set(m, { v: sum(f.from, f.to), prev: sum(prevFrom, prevTo), spark: months.map((mm) => byMonth.get(mm) ?? 0) });
+        return;
+      }
+      const cur = await runQuery(reader, panelQuery(one, f, []), principal.access);
+      const prev = await runQuery(reader, { ...panelQuery(one, f, []), from: prevFrom, to: prevTo }, principal.access);
+      suppressed += cur.suppressed;
       values.set(m, {
-        v: (cur.rows[0]?.[0] as number | null | undefined) ?? (metric(m)!.format === 'count' ? 0 : null),
+        v: (cur.rows[0]?.[0] as number | null | undefined) ?? (def.format === 'count' ? 0 : null),
         prev: (prev.rows[0]?.[0] as number | null | undefined) ?? null,
-        spark: months.map((mm) => byMonth.get(mm) ?? (metric(m)!.format === 'count' ? 0 : null)),
+        spark: months.map((mm) => byMonth.get(mm) ?? (def.format === 'count' ? 0 : null)),
       });
     }),
   );
@@ -255,10 +267,10 @@ async function kpis(reader: SnapshotSource, p: PanelDef, f: Filters, principal: 
 
 export async function panelData(reader: SnapshotSource, p: PanelDef, f: Filters, principal: Principal, lang: Lang): Promise<PanelData> {
   try {
-    if (p.kind === 'kpis') return { status: 'ok', kind: 'kpis', ...(await kpis(reader, p, f, principal, lang)) };
+    if (p.kind === 'kpis') return { status: 'ok', kind: 'kpis', disclosure: disclosureFor(principal.access, p.metrics), ...(await kpis(reader, p, f, principal, lang)) };
     const { chart, suppressed, subtitle } = await chartFor(reader, p, f, principal, lang);
     const empty = chart.series.length === 0 || chart.series.every((s) => s.data.every((v) => v === 0 || v === null)) && suppressed === 0;
-    return { status: 'ok', kind: 'chart', chart, suppressed, empty, league: p.kind === 'league', ...(subtitle ? { subtitle } : {}) };
+    return { status: 'ok', kind: 'chart', chart, suppressed, disclosure: disclosureFor(principal.access, p.metrics), empty, league: p.kind === 'league', ...(subtitle ? { subtitle } : {}) };
   } catch (e) {
     if (isUserError(e)) return { status: (e as { httpStatus: number }).httpStatus === 403 ? 'forbidden' : 'error', message: e.message };
     log.error(`panel ${p.id}: ${oneLine(e)}`, { stack: (e as Error).stack });

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import type { Lang } from '../i18n';
 import { ta } from '../i18n-admin';
 import { sendJson } from './api.client';
+import { InlineError } from './form-error';
 
 /** One button that sends a request and refreshes the page, or says why not. */
 function ActionButton({ lang, label, method, url, body, confirm, testId }: { lang: Lang; label: string; method: 'POST'; url: string; body: unknown; confirm?: string; testId?: string }) {
@@ -30,12 +31,7 @@ function ActionButton({ lang, label, method, url, body, confirm, testId }: { lan
       >
         {label}
       </button>
-      {error ? (
-        <span className="form-error" role="alert">
-          {' '}
-          {error}
-        </span>
-      ) : null}
+      <InlineError error={error} />
     </span>
   );
 }

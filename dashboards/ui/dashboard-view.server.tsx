@@ -1,35 +1,22 @@
 /**
  * A dashboard: the filter bar and its panels, each streamed in its own Suspense boundary so the
- * page is usable while the slower panels load.
+ * page is usable while the slower panels load; after that, DashboardLive (in the browser) reloads
+ * only what a filter change touches.
  */
 import { Suspense } from 'react';
 import { isUserError } from '../../platform/errors';
 import type { Principal } from '../../roles/access';
-import type { DashboardDef, PanelDef } from '../defs';
+import type { DashboardDef } from '../defs';
 import { DASHBOARDS } from '../catalog';
 import type { Lang } from '../i18n';
-import { dashboardSource, filterBarProps, filterLabel } from '../server/options';
-import { ignoredFilters, panelData, parseFilters, type Filters } from '../server/panels';
+import { parseFilters, type Filters } from '../filters';
+import { barView, panelSlots, panelView } from '../server/live';
 import { requestSnapshot } from '../server/snapshot';
-import { FILE_FORMATS } from '../exports/doc';
-import { canExportPanel, visiblePanels } from '../rights';
-import { FilterBar } from './filter-bar.client';
+import { DashboardLive } from './dashboard-live.client';
 import { PanelFrame, PanelSkeleton } from './panels';
 
-/** The panel's export link: the dashboard's filters in its URL parameters. */
-function panelExportBase(slug: string, panel: string, f: Filters): string {
-  const q = new URLSearchParams({ from: f.from, to: f.to });
-  for (const [k, v] of Object.entries(f.values)) if (v?.length) q.set(k, v.join('|'));
-  return `/api/dashboards/${slug}/panels/${panel}/export?${q.toString()}`;
-}
-
-async function PanelLoader({ def, panel: p, span, filters, principal, lang }: { def: DashboardDef; panel: PanelDef; span: number; filters: Filters; principal: Principal; lang: Lang }) {
-  const formats = FILE_FORMATS.filter((x) => canExportPanel(principal, def.slug, x));
-  const data = await panelData(await requestSnapshot(), p, filters, principal, lang);
-  const ignored = await Promise.all(ignoredFilters(p, filters).map(async (k) => filterLabel(k as never, lang)));
-  return (
-    <PanelFrame id={p.id} title={p.title[lang]} data={data} lang={lang} span={span} ignored={ignored} note={p.note?.[lang]} suppressBelow={principal.access.suppressBelow} filterKey={JSON.stringify(filters)} exportBase={panelExportBase(def.slug, p.id, filters)} exportFormats={formats} />
-  );
+async function PanelLoader({ def, panelId, filters, principal, lang }: { def: DashboardDef; panelId: string; filters: Filters; principal: Principal; lang: Lang }) {
+  return <PanelFrame {...await panelView(await requestSnapshot(), principal, def, panelId, filters, lang)} />;
 }
 
 /** No snapshot yet (before the first ETL run): one sentence instead of panels. */
@@ -51,20 +38,23 @@ export async function DashboardView({ def, searchParams, principal, lang }: { de
   const reader = pinned;
   const info = reader.info();
   const filters = parseFilters(searchParams, def, info.dataAsOf);
-  const bar = await filterBarProps(reader, principal, dashboardSource(def), filters, lang);
+  const bar = await barView(reader, principal, def, filters, lang);
   const key = JSON.stringify(filters);
+  const slots = panelSlots(principal, def, lang);
+  // the first render on the server, each panel streamed in its own Suspense boundary; filter
+  // changes after it are handled in the browser (only the panels whose inputs changed reload)
+  const initial = Object.fromEntries(
+    slots.map((s) => [
+      s.id,
+      <Suspense key={`${s.id}:${key}`} fallback={<PanelSkeleton title={s.title} span={s.span} />}>
+        <PanelLoader def={def} panelId={s.id} filters={filters} principal={principal} lang={lang} />
+      </Suspense>,
+    ]),
+  );
   return (
     <>
       <h1>{title}</h1>
-      <FilterBar {...bar} />
-      <div className="panels">
-        {/* only the panels the user may see: the others are left out, and the layout closes the gap */}
-        {visiblePanels(principal, def.slug).map(({ panel: p, span }) => (
-          <Suspense key={`${p.id}:${key}`} fallback={<PanelSkeleton title={p.title[lang]} span={span} />}>
-            <PanelLoader def={def} panel={p} span={span} filters={filters} principal={principal} lang={lang} />
-          </Suspense>
-        ))}
-      </div>
+      <DashboardLive slug={def.slug} lang={lang} filterKeys={[...def.filters]} dataAsOf={info.dataAsOf} first={filters} bar={bar} slots={slots} initial={initial} />
     </>
   );
 }

@@ -7,3 +7,14 @@ export function FormError({ id, error }: { id: string; error: string }) {
     </p>
   );
 }
+
+/** An action's error beside its button (inline), announced to screen readers. */
+export function InlineError({ error }: { error: string | null | undefined }) {
+  if (!error) return null;
+  return (
+    <span className="form-error" role="alert">
+      {' '}
+      {error}
+    </span>
+  );
+}

@@ -17,7 +17,17 @@ export interface NavGroup {
   links: Array<{ href: string; label: string }>;
 }
 
-export function MainNav({ label, groups, admin, currentLabel }: { label: string; groups: NavGroup[]; admin?: { href: string; label: string }; currentLabel: string }) {
+/** A link of the bar; `badge`: a count shown beside it (the inbox's unread items), `title` what it counts, for screen readers. */
+export interface NavLink {
+  href: string;
+  label: string;
+  badge?: number;
+  title?: string;
+  /** on narrower screens a symbol instead of the words (which stay for screen readers) */
+  icon?: string;
+}
+
+export function MainNav({ label, groups, links: barLinks = [], admin, currentLabel }: { label: string; groups: NavGroup[]; links?: NavLink[]; admin?: { href: string; label: string }; currentLabel: string }) {
   const pathname = usePathname();
   const [open, setOpen] = useState<string | null>(null);
   const nav = useRef<HTMLElement>(null);
@@ -99,6 +109,24 @@ export function MainNav({ label, groups, admin, currentLabel }: { label: string;
             </li>
           );
         })}
+        {barLinks.map((l) => (
+          <li className="nav-item" key={l.href}>
+            <Link className="nav-link" href={l.href} aria-current={pathname === l.href ? 'page' : undefined} prefetch={false} title={l.icon ? l.label : undefined} data-testid={`nav-${l.href.slice(1)}`}>
+              {l.icon ? (
+                <span className="nav-icon" aria-hidden="true">
+                  {l.icon}
+                </span>
+              ) : null}
+              <span className={l.icon ? 'nav-label' : undefined}>{l.label}</span>
+              {l.badge ? (
+                <span className="nav-badge" data-testid="inbox-badge">
+                  {l.badge}
+                  {l.title ? <span className="visually-hidden"> {l.title}</span> : null}
+                </span>
+              ) : null}
+            </Link>
+          </li>
+        ))}
         {admin ? (
           <li className="nav-item">
             <Link className="nav-link" href={admin.href} aria-current={pathname === admin.href ? 'page' : undefined} prefetch={false}>

@@ -1,9 +1,10 @@
 /**
- * Server-rendered panel frames: title, the chart or the KPI tiles, the legend for withheld cells,
+ * Panel frames (rendered on the server for the first view, in the browser after a filter change): title, the chart or the KPI tiles, the legend for withheld cells,
  * notes on filters a panel cannot apply, and one sentence when something is wrong.
  */
+import { disclosureLegend } from '../disclosure-legend';
 import { formatValue, t, type Lang } from '../i18n';
-import type { KpiTile, PanelData } from '../specs';
+import type { KpiTile, PanelData, PanelView } from '../specs';
 import { Chart, DataTable } from './chart.client';
 import { ExportMenu } from './export-menu';
 
@@ -88,23 +89,15 @@ function PanelBody({ data, lang, title }: { data: PanelData; lang: Lang; title: 
   return <Chart spec={data.chart} lang={lang} title={title} />;
 }
 
-export function PanelFrame(props: {
-  id: string;
-  title: string;
-  data: PanelData;
-  lang: Lang;
-  span: number;
-  ignored: string[];
-  note?: string;
-  suppressBelow: number;
-  filterKey: string;
-  /** download link of the panel's data (without format) and the formats the user may export */
+export function PanelFrame(props: Omit<PanelView, 'exportBase' | 'exportFormats'> & {
   exportBase?: string;
   exportFormats?: readonly string[];
+  /** new figures are on their way (the old ones stay until they arrive) */
+  busy?: boolean;
 }) {
-  const { id, title, data, lang, span, ignored, note, suppressBelow, filterKey, exportBase, exportFormats } = props;
+  const { id, title, data, lang, span, ignored, note, suppressBelow, filterKey, exportBase, exportFormats, busy } = props;
   return (
-    <section className={`panel span-${span}`} aria-labelledby={`panel-${id}`} data-panel={id} data-status={data.status} data-filters={filterKey}>
+    <section className={`panel span-${span}${busy ? ' refreshing' : ''}`} aria-labelledby={`panel-${id}`} aria-busy={busy || undefined} data-panel={id} data-status={data.status} data-filters={filterKey}>
       <h2 id={`panel-${id}`}>{title}</h2>
       {note ? <p className="panel-note">{note}</p> : null}
       {data.status === 'ok' && data.kind === 'chart' && data.subtitle ? (
@@ -113,7 +106,12 @@ export function PanelFrame(props: {
         </p>
       ) : null}
       <PanelBody data={data} lang={lang} title={title} />
-      {data.status === 'ok' && data.suppressed > 0 ? <p className="legend">{t(lang, 'suppressedLegend', { n: suppressBelow })}</p> : null}
+      {data.status === 'ok' ? disclosureLegend(lang, data.disclosure, data.suppressed, suppressBelow).map((line) => (
+            <p className="legend" key={line}>
+              {line}
+            </p>
+          ))
+        : null}
       {ignored.length ? (
         <p className="panel-note">
           {lang === 'de' ? 'Nicht anwendbar: ' : 'Not applicable: '}

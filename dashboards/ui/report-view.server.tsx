@@ -8,6 +8,7 @@ import { isUserError } from '../../platform/errors';
 import type { Principal } from '../../roles/access';
 import { FILE_FORMATS } from '../exports/doc';
 import { REPORTS } from '../catalog';
+import { disclosureLegend } from '../disclosure-legend';
 import { formatDate, t, type Lang } from '../i18n';
 import { buildReport, reportFilters, type ReportFilters } from '../reports/build';
 import type { ReportDef } from '../reports/defs';
@@ -88,10 +89,8 @@ export async function ReportView({ def, searchParams, principal, lang }: { def: 
         <Chart spec={table.chart} lang={lang} title={`${title} – ${t(lang, 'reportChart')}`} />
       </section>
       <ReportTableView lang={lang} title={title} rowHeaders={table.rowHeaders} columns={table.columns} rows={table.rows.map((r) => ({ kind: r.kind, labels: r.labels, values: r.values }))} />
-      {table.suppressed > 0 ? (
-        <p className="legend">
-          {t(lang, 'suppressedLegend', { n: principal.access.suppressBelow })} {t(lang, 'suppressedCount', { n: table.suppressed })}
-        </p>
+      {disclosureLegend(lang, table.disclosure, table.suppressed, principal.access.suppressBelow).length ? (
+        <p className="legend">{disclosureLegend(lang, table.disclosure, table.suppressed, principal.access.suppressBelow).join(' ')}</p>
       ) : null}
     </>
   );

@@ -10,7 +10,11 @@ import { DASHBOARDS, REPORTS } from '../catalog';
 import { formatDate, t, type Lang } from '../i18n';
 import { canViewDashboard, canViewReport, describeRights, isAdmin } from '../rights';
 import { requestSnapshot } from '../server/snapshot';
-import { MainNav, type NavGroup } from './main-nav.client';
+import { ts } from '../i18n-subscriptions';
+import { mayAdminister } from '../server/admin';
+import { appDb } from '../server/services';
+import { unreadCount } from '../subscriptions/store';
+import { MainNav, type NavGroup, type NavLink } from './main-nav.client';
 import { UserMenu } from './user-menu.client';
 
 export async function Shell({ principal, lang, children }: { principal: Principal; lang: Lang; children: ReactNode }) {
@@ -22,6 +26,13 @@ export async function Shell({ principal, lang, children }: { principal: Principa
     { id: 'reports', label: t(lang, 'reports'), links: REPORTS.filter((r) => canViewReport(principal, r.id)).map((r) => ({ href: `/reports/${r.id}`, label: r.title[lang] })) },
   ].filter((g) => g.links.length);
   const admin = rights.admin.roles || rights.admin.users || rights.admin.pipeline || rights.admin.audit;
+  // subscriptions and the inbox with its unread count, for those who see something to subscribe to
+  const subscriber = groups.length > 0;
+  const unread = subscriber ? await unreadCount(await appDb(), principal.user.username).catch(() => 0) : 0;
+  const links: NavLink[] = [
+    ...(subscriber ? [{ href: '/inbox', label: ts(lang, 'inbox'), badge: unread, title: ts(lang, 'unreadItems'), icon: '✉' }] : []),
+    ...(subscriber || mayAdminister(principal, 'subscriptions') ? [{ href: '/subscriptions', label: ts(lang, 'subscriptions'), icon: '↻' }] : []),
+  ];
   return (
     <>
       <a className="skip-link" href="#main">
@@ -32,7 +43,7 @@ export async function Shell({ principal, lang, children }: { principal: Principa
           <Link href="/">{t(lang, 'appShort')}</Link>
           <span className="brand-long">{t(lang, 'appName')}</span>
         </div>
-        <MainNav label={t(lang, 'mainNav')} groups={groups} admin={admin ? { href: '/admin', label: t(lang, 'administration') } : undefined} currentLabel={t(lang, 'currentPage')} />
+        <MainNav label={t(lang, 'mainNav')} groups={groups} links={links} admin={admin ? { href: '/admin', label: t(lang, 'administration') } : undefined} currentLabel={t(lang, 'currentPage')} />
         <p className="data-as-of" data-testid="data-as-of">
           <span className="data-as-of-label">{t(lang, 'dataAsOf')}:</span>{' '}
           <time dateTime={info?.dataAsOf ?? ''} title={info && isAdmin(principal) ? `${t(lang, 'snapshot')} ${info.id}` : undefined}>

@@ -41,12 +41,13 @@ export function UserForm({ lang, user, roles, states, self = false }: { lang: La
       roles: f.getAll('roles').map(String),
       offices: splitOffices(String(f.get('offices') ?? '')),
       states: f.getAll('states').map(String),
+      email: String(f.get('email') ?? '').trim(),
     };
     setBusy(true);
     setError('');
     setSaved(false);
     // one's own roles, scope and active flag are another admin's to change (the server refuses too)
-    const change = self ? { display_name: fields.display_name } : { ...fields, active: f.get('active') === 'on' };
+    const change = self ? { display_name: fields.display_name, email: fields.email } : { ...fields, active: f.get('active') === 'on' };
     const r = user
       ? await sendJson('PATCH', `/api/admin/users/${encodeURIComponent(user.username)}`, { change, version: user.version }, ta(lang, 'errorTitle'))
       : await sendJson<{ password: string }>('POST', '/api/admin/users', { username: String(f.get('username') ?? '').trim(), ...fields }, ta(lang, 'errorTitle'));
@@ -77,6 +78,10 @@ export function UserForm({ lang, user, roles, states, self = false }: { lang: La
         <div className="filter" style={{ flex: '1 1 260px' }}>
           <label htmlFor={`${id}-display`}>{ta(lang, 'colName')}</label>
           <input id={`${id}-display`} name="display_name" defaultValue={user?.display_name ?? ''} required />
+        </div>
+        <div className="filter" style={{ flex: '1 1 260px' }}>
+          <label htmlFor={`${id}-email`}>{ta(lang, 'colEmail')}</label>
+          <input id={`${id}-email`} name="email" type="email" defaultValue={user?.email ?? ''} autoComplete="off" placeholder="name@example.org" />
         </div>
         <div className="filter">
           <label htmlFor={`${id}-offices`}>{ta(lang, 'colOffices')}</label>

@@ -14,7 +14,13 @@ export function UserMenu({ lang, displayName }: { lang: Lang; displayName: strin
   };
   const logout = async () => {
     setBusy(true);
-    await fetch('/api/session', { method: 'DELETE', headers: { 'x-csrf-token': csrfToken() } });
+    const r = await fetch('/api/session', { method: 'DELETE', headers: { 'x-csrf-token': csrfToken() } });
+    // signed on through the authority's identity provider: end that session too (RP-initiated logout)
+    const body = r.ok ? ((await r.json().catch(() => ({}))) as { endSessionUrl?: string }) : {};
+    if (body.endSessionUrl) {
+      window.location.assign(body.endSessionUrl);
+      return;
+    }
     router.push('/login');
     router.refresh();
   };

@@ -9,8 +9,9 @@ import { sql, type RawBuilder } from 'kysely';
 import { UserError } from '../../platform/errors';
 import { compiler } from '../kysely-duckdb';
 import { isTime, monthsBucketSql, timeCode, type TimeDimension } from './dimensions';
-import { baseMetrics, type MetricDef } from './metrics';
+import { baseMetrics, metric, type MetricDef } from './metrics';
 import { ROLLUPS, type RollupDef } from './rollups';
+import { keyColumn, perturbedSql, type DisclosureMethod } from './disclosure';
 import { CONDITION_FIELDS, type MetricQuery, type RowCondition } from './types';
 
 export interface GroupPlan {
@@ -88,7 +89,7 @@ function dateRange(q: MetricQuery, date: RawBuilder<unknown>): RawBuilder<unknow
 
 const where = (conds: RawBuilder<unknown>[]) => (conds.length ? sql`WHERE ${sql.join(conds, raw(' AND '))}` : sql``);
 
-function aggregates(m: MetricDef, rollup?: RollupDef): RawBuilder<unknown>[] {
+function aggregates(m: MetricDef, rollup: RollupDef | undefined, withKeys: boolean): RawBuilder<unknown>[] {
   const meas = m.measure;
   if (meas.kind === 'ratio' || meas.kind === 'pending') throw new Error(`${m.name} is not a base metric`);
   const filter = 'where' in meas && meas.where ? raw(` FILTER (WHERE ${meas.where})`) : raw('');
@@ -110,7 +111,11 @@ function aggregates(m: MetricDef, rollup?: RollupDef): RawBuilder<unknown>[] {
       value = sql`quantile_cont(${raw(meas.expr)}, 0.5)${filter} / ${raw(String(meas.divisor))}`;
       break;
   }
-  return [sql`CAST(${value} AS DOUBLE) AS ${sql.ref(`m_${m.name}`)}`, sql`CAST(${n} AS BIGINT) AS ${sql.ref(`n_${m.name}`)}`];
+  const out = [sql`CAST(${value} AS DOUBLE) AS ${sql.ref(`m_${m.name}`)}`, sql`CAST(${n} AS BIGINT) AS ${sql.ref(`n_${m.name}`)}`];
+  // the sum of the record keys of the rows behind the cell: its cell key (cell-key method)
+  const key = withKeys ? keyColumn(m) : undefined;
+  if (key) out.push(sql`CAST(coalesce(sum(${raw(rollup ? rollup.sums[key]! : key)})${filter}, 0) AS BIGINT) AS ${sql.ref(`k_${m.name}`)}`);
+  return out;
 }
 
 const monthStart = (d: string) => d.endsWith('-01');
@@ -137,20 +142,29 @@ function conditionFields(c: RowCondition | undefined, out = new Set<string>()): 
  */
 export type DataEnd = Readonly<Record<string, string | undefined>>;
 
-function pickRollup(group: MetricDef[], q: MetricQuery, restriction: RowCondition | undefined, dataEnd: DataEnd): RollupDef | undefined {
+function pickRollup(group: MetricDef[], q: MetricQuery, restriction: RowCondition | undefined, dataEnd: DataEnd, withKeys: boolean): RollupDef | undefined {
   if (q.by.includes('day') || 'day' in q.filters) return undefined;
   if (q.from && !monthStart(q.from)) return undefined;
   const dims = new Set([...q.by, ...Object.keys(q.filters), ...conditionFields(restriction)].filter((d) => !isTime(d)));
   // the first (smallest) rollup that has every dimension asked for
   return ROLLUPS.find((r) => {
     if (!group.every((m) => r.metrics.includes(m.name) && r.fact === m.fact && r.date === m.date)) return false;
+    if (withKeys && group.some((m) => keyColumn(m) && !r.sums[keyColumn(m)!])) return false;
     if (q.to && !monthEnd(q.to) && !(dataEnd[r.fact] !== undefined && q.to >= dataEnd[r.fact]!)) return false;
     return [...dims].every((d) => d in r.dimensions);
   });
 }
 
 /** One query per (fact, date) group of the base metrics of `metrics`. */
-export function planAggregates(q: MetricQuery, metrics: MetricDef[], restriction: (m: MetricDef) => RowCondition, useRollups = true, dataEnd: DataEnd = {}): GroupPlan[] {
+export function planAggregates(
+  q: MetricQuery,
+  metrics: MetricDef[],
+  restriction: (m: MetricDef) => RowCondition,
+  useRollups = true,
+  dataEnd: DataEnd = {},
+  /** the metrics whose cells get their keys (perturbed for this user) */
+  withKeys: (m: MetricDef) => boolean = () => false,
+): GroupPlan[] {
   const groups = new Map<string, MetricDef[]>();
   for (const m of metrics.flatMap(baseMetrics)) {
     const key = `${m.fact}|${m.date}`;
@@ -162,7 +176,8 @@ export function planAggregates(q: MetricQuery, metrics: MetricDef[], restriction
   for (const group of groups.values()) {
     const first = group[0]!;
     const rowRestriction = restriction(first);
-    const rollup = useRollups ? pickRollup(group, q, rowRestriction, dataEnd) : undefined;
+    const keyed = group.some(withKeys);
+    const rollup = useRollups ? pickRollup(group, q, rowRestriction, dataEnd, keyed) : undefined;
     const columns = rollup ? rollup.dimensions : first.dimensions;
     const date = rollup ? rollup.month : first.date;
     const dims = q.by.map((d, i) => sql`${dimensionSql(d, first, date, columns)} AS ${sql.ref(`d${i}`)}`);
@@ -178,7 +193,7 @@ export function planAggregates(q: MetricQuery, metrics: MetricDef[], restriction
       ...Object.entries(q.filters).map(([d, v]) => filterSql(d, v, first, date, columns)),
       conditionSql(rowRestriction, first, columns),
     ];
-    const select = [...dims, ...group.flatMap((m) => aggregates(m, rollup))];
+    const select = [...dims, ...group.flatMap((m) => aggregates(m, rollup, withKeys(m)))];
     const groupBy = q.by.length ? sql`GROUP BY ${sql.join(q.by.map((_, i) => sql.ref(`d${i}`)))}` : sql``;
     const query = sql`SELECT ${sql.join(select)} FROM ${raw(rollup ? rollup.table : first.fact)} ${where(conds)} ${groupBy}`;
     out.push({ metrics: group, query, source: rollup ? rollup.table : first.fact });
@@ -194,7 +209,7 @@ const PERIOD_STEP: Record<TimeDimension, string> = { day: '1 day', month: '1 mon
  * or before it. With a time dimension, the reference day is the end of each period (the last one
  * cut at --to); without, it is --to. Stage and age of a case are taken on the reference day.
  */
-export function planPending(q: MetricQuery, m: MetricDef, restriction: RowCondition, referenceDay: string): GroupPlan {
+export function planPending(q: MetricQuery, m: MetricDef, restriction: RowCondition, referenceDay: string, withKeys = false): GroupPlan {
   const timeDims = q.by.filter(isTime);
   if (timeDims.length > 1) throw new UserError('The metric "pending" takes at most one time dimension.');
   const grain = timeDims[0];
@@ -218,7 +233,8 @@ export function planPending(q: MetricQuery, m: MetricDef, restriction: RowCondit
     for (const d of q.by) if (!columns[d]) throw new UserError(`The dimension "${d}" does not apply to the metric "pending".`);
     const conds = [sql`received_on <= ${day}`, sql`(decided_on IS NULL OR decided_on > ${day})`, ...filterConds(columns)];
     const groupBy = q.by.length ? sql`GROUP BY ${sql.join(q.by.map((_, i) => sql.ref(`d${i}`)))}` : sql``;
-    const query = sql`SELECT ${sql.join([...dims, sql`CAST(count(*) AS DOUBLE) AS m_pending`, sql`count(*) AS n_pending`])} FROM fact_application ${where(conds)} ${groupBy}`;
+    const keyCol = withKeys ? [sql`CAST(coalesce(sum(record_key), 0) AS BIGINT) AS k_pending`] : [];
+    const query = sql`SELECT ${sql.join([...dims, sql`CAST(count(*) AS DOUBLE) AS m_pending`, sql`count(*) AS n_pending`, ...keyCol])} FROM fact_application ${where(conds)} ${groupBy}`;
     return { metrics: [m], query, source: 'fact_application' };
   }
 
@@ -233,7 +249,7 @@ export function planPending(q: MetricQuery, m: MetricDef, restriction: RowCondit
   const toDay = sql`CAST(${to} AS DATE)`;
   const base = filterConds(cols);
   const ev = (dateCol: string, delta: number, stageExpr: string, extra: RawBuilder<unknown>[]) =>
-    sql`SELECT ${sql.join([...otherCols, sql`date_trunc(${trunc}, ${raw(dateCol)}) AS p`, sql`${raw(stageExpr)} AS s`, sql`${raw(String(delta))} * count(*) AS n`])}
+    sql`SELECT ${sql.join([...otherCols, sql`date_trunc(${trunc}, ${raw(dateCol)}) AS p`, sql`${raw(stageExpr)} AS s`, sql`${raw(String(delta))} * count(*) AS n`, sql`${raw(String(delta))} * coalesce(sum(record_key), 0) AS kk`])}
           FROM fact_application ${where([sql`${raw(dateCol)} <= ${toDay}`, ...extra, ...base])} GROUP BY ALL`;
   const events = stage
     ? sql.join(
@@ -252,8 +268,8 @@ export function planPending(q: MetricQuery, m: MetricDef, restriction: RowCondit
   const groupsJoin = keys.map((k) => sql`grid.${k} = cum.${k}`);
   const query = sql`
     WITH ev AS (${events}),
-    per AS (SELECT ${sql.join([...keys, sql.ref('p'), sql`sum(n) AS delta`])} FROM ev GROUP BY ALL),
-    cum AS (SELECT ${sql.join([...keys, sql.ref('p'), sql`sum(delta) OVER (${part} ORDER BY p) AS stock`])} FROM per),
+    per AS (SELECT ${sql.join([...keys, sql.ref('p'), sql`sum(n) AS delta`, sql`sum(kk) AS kdelta`])} FROM ev GROUP BY ALL),
+    cum AS (SELECT ${sql.join([...keys, sql.ref('p'), sql`sum(delta) OVER (${part} ORDER BY p) AS stock`, sql`sum(kdelta) OVER (${part} ORDER BY p) AS kstock`])} FROM per),
     periods AS (SELECT CAST(p AS DATE) AS p FROM generate_series(date_trunc(${trunc}, ${fromDay}), date_trunc(${trunc}, ${toDay}), INTERVAL ${raw(`'${PERIOD_STEP[grain]}'`)}) t(p)),
     grps AS (SELECT DISTINCT ${sql.join(keys)} FROM per),
     grid AS (SELECT * FROM periods CROSS JOIN grps)
@@ -261,6 +277,7 @@ export function planPending(q: MetricQuery, m: MetricDef, restriction: RowCondit
       ...q.by.map((d, i) => (isTime(d) ? sql`${raw(timeCode(d, 'grid.p'))} AS ${sql.ref(`d${i}`)}` : d === 'pending_stage' ? sql`grid.s AS ${sql.ref(`d${i}`)}` : sql`grid.${sql.ref(`g${other.indexOf(d)}`)} AS ${sql.ref(`d${i}`)}`)),
       sql`CAST(coalesce(cum.stock, 0) AS DOUBLE) AS m_pending`,
       sql`CAST(coalesce(cum.stock, 0) AS BIGINT) AS n_pending`,
+      ...(withKeys ? [sql`CAST(coalesce(cum.kstock, 0) AS BIGINT) AS k_pending`] : []),
     ])}
       FROM grid ASOF LEFT JOIN cum ON ${sql.join([...groupsJoin, sql`grid.p >= cum.p`], raw(' AND '))}
      ${where([
@@ -273,6 +290,8 @@ export function planPending(q: MetricQuery, m: MetricDef, restriction: RowCondit
 export interface AnswerOptions {
   /** metric name → whether disclosure control applies to it for this user */
   protect: (m: MetricDef) => boolean;
+  /** how: counts perturbed (cell-key) or small counts withheld (threshold) */
+  method: DisclosureMethod;
   suppressBelow: number;
   orderBy?: boolean;
   limit?: number;
@@ -299,10 +318,20 @@ export function compileAnswer(q: MetricQuery, defs: MetricDef[], plans: GroupPla
     if (gi < 0) throw new Error(`no group computes ${name}`);
     return gi;
   };
-  const col = (name: string, kind: 'm' | 'n') => sql.ref(`g${groupOf(name)}.${kind}_${name}`);
+  const col = (name: string, kind: 'm' | 'n' | 'k') => sql.ref(`g${groupOf(name)}.${kind}_${name}`);
   const small = (n: RawBuilder<unknown>) => sql`(${n} >= 1 AND ${n} < ${raw(String(opts.suppressBelow))})`;
+  const min = raw(String(opts.suppressBelow));
+  /** a base metric's count, perturbed by its cell key (cell-key method) */
+  const perturbed = (name: string, count: RawBuilder<unknown>) => {
+    const n = count.compile(compiler);
+    const k = col(name, 'k').compile(compiler);
+    if (n.parameters.length || k.parameters.length) throw new Error('a perturbed count takes no parameters');
+    return raw(perturbedSql(n.sql, `coalesce(${k.sql}, 0)`));
+  };
+  const cellKey = opts.method === 'cell-key';
   const cells: Array<{ value: RawBuilder<unknown>; hidden: RawBuilder<unknown> }> = defs.map((m) => {
     const protect = m.suppress && opts.protect(m);
+    if (protect && cellKey) return perturbedCell(m);
     const meas = m.measure;
     let value: RawBuilder<unknown>;
     let n: RawBuilder<unknown>;
@@ -320,6 +349,34 @@ export function compileAnswer(q: MetricQuery, defs: MetricDef[], plans: GroupPla
     const hidden = protect ? sql`(${value} IS NOT NULL AND ${small(n)})` : sql`FALSE`;
     return { value: sql`CASE WHEN ${hidden} THEN NULL ELSE ${value} END`, hidden };
   });
+  /**
+   * Under the cell-key method: counts perturbed (never withheld); rates from perturbed numerator
+   * and denominator, withheld where the perturbed denominator is below the minimum; means and
+   * medians withheld where the perturbed count of their rows is below it.
+   */
+  function perturbedCell(m: MetricDef): { value: RawBuilder<unknown>; hidden: RawBuilder<unknown> } {
+    const meas = m.measure;
+    const countOf = (name: string) => {
+      const base = metric(name)!;
+      const c = sql`CAST(round(coalesce(${col(name, 'm')}, 0)) AS BIGINT)`;
+      return keyColumn(base) ? perturbed(name, c) : c;
+    };
+    if (meas.kind === 'ratio') {
+      const num = countOf(meas.numerator);
+      const den = countOf(meas.denominator);
+      const gated = keyColumn(metric(meas.denominator)!) !== undefined;
+      const hidden = gated ? sql`(${den} < ${min} AND coalesce(${col(meas.denominator, 'm')}, 0) > 0)` : sql`FALSE`;
+      const value = sql`CASE WHEN ${den} <= 0 THEN NULL ELSE round(least(greatest(${num}, 0) / ${den} * 100, 100), 4) END`;
+      return { value: sql`CASE WHEN ${hidden} THEN NULL ELSE ${value} END`, hidden };
+    }
+    if (meas.kind === 'avg' || meas.kind === 'median') {
+      const n = perturbed(m.name, sql`coalesce(${col(m.name, 'n')}, 0)`);
+      const hidden = sql`(${col(m.name, 'm')} IS NOT NULL AND ${n} < ${min})`;
+      return { value: sql`CASE WHEN ${hidden} THEN NULL ELSE round(${col(m.name, 'm')}, 4) END`, hidden };
+    }
+    if (!keyColumn(m)) return { value: sql`round(coalesce(${col(m.name, 'm')}, 0), ${raw(m.format === 'eur' ? '2' : '4')})`, hidden: sql`FALSE` };
+    return { value: countOf(m.name), hidden: sql`FALSE` };
+  }
   const select = [
     ...q.by.map((_, i) => sql`${sql.ref(`k.d${i}`)} AS ${sql.ref(`d${i}`)}`),
     ...cells.map((c, i) => sql`${c.value} AS ${sql.ref(`m${i}`)}`),

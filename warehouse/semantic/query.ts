@@ -12,6 +12,7 @@ import type { SnapshotInfo, SnapshotSource } from '../snapshots';
 import { DIMENSIONS, TIME_PATTERN, dimension, isTime, type Lang } from './dimensions';
 import { compileAnswer, planAggregates, planPending, type DataEnd, type GroupPlan } from './compile';
 import { answerCache } from './answer-cache';
+import { disclosureInfo, keyColumn, type DisclosureInfo, type DisclosureMethod } from './disclosure';
 import { ROLLUPS } from './rollups';
 import { metric, type Domain, type MetricDef } from './metrics';
 import { CONDITION_FIELDS, type Access, type MetricQuery, type QueryResult, type RowCondition } from './types';
@@ -90,6 +91,18 @@ async function allowedValues(duck: Duck, snapshot: string, dim: string): Promise
   const order = new Map(values.map((v, i) => [v, i]));
   perSnapshot.set(dim, order);
   return order;
+}
+
+/** Whether a snapshot's facts carry record keys (snapshots built before the cell-key method do not), cached. */
+const recordKeys = new Map<string, Promise<boolean>>();
+function hasRecordKeys(duck: Duck, snapshot: string): Promise<boolean> {
+  let p = recordKeys.get(snapshot);
+  if (!p) {
+    if (recordKeys.size > 20) recordKeys.clear();
+    p = duck.all<{ n: number }>(`SELECT count(*) AS n FROM duckdb_columns() WHERE table_name = 'agg_decisions_month' AND column_name = 'record_keys'`).then((r) => Number(r[0]?.n) > 0);
+    recordKeys.set(snapshot, p);
+  }
+  return p;
 }
 
 /** The last day with data of every fact a rollup summarises, cached per snapshot (see DataEnd). */
@@ -179,6 +192,21 @@ export interface PlannedQuery {
   columns: string[];
   /** the tables that answer: facts, or rollups (agg_…) */
   sources: string[];
+  /** the disclosure control applied (named in the answer) */
+  disclosure: DisclosureInfo;
+}
+
+/** The method of these rights (cell-key unless an installation chose threshold suppression). */
+export const accessMethod = (access: Access): DisclosureMethod => access.disclosure ?? 'cell-key';
+
+/** The disclosure control these rights get for these metrics: none when every one is unrestricted for them. */
+export function disclosureFor(access: Access, metrics: readonly string[]): 'none' | DisclosureMethod {
+  return metrics.some((n) => {
+    const m = metric(n);
+    return !!m && m.suppress && !access.unsuppressed[m.domain];
+  })
+    ? accessMethod(access)
+    : 'none';
 }
 
 /**
@@ -195,24 +223,33 @@ export async function planQuery(duck: Duck, info: SnapshotInfo, q: MetricQuery, 
     for (const v of values) if (!allowed.has(v)) throw new UserError(`Unknown value "${clip(v)}" for the filter "${d}".`);
   }
   const referenceDay = (info.dataAsOf ?? new Date().toISOString()).slice(0, 10);
+  const protect = (m: MetricDef) => m.suppress && !access.unsuppressed[m.domain];
+  const method = accessMethod(access);
+  // under the cell-key method the protected metrics' cells carry the sum of their record keys
+  const keyed = (m: MetricDef) => method === 'cell-key' && protect(m) && keyColumn(m) !== undefined;
+  if (defs.some(keyed) && !(await hasRecordKeys(duck, info.id))) {
+    // fail closed: no cell key, no answer (threshold suppression would not withstand differencing)
+    throw new UserError('The current warehouse snapshot was built before the cell-key method; the next ETL run ("fis etl run") rebuilds it.', { httpStatus: 503 });
+  }
   const plans: GroupPlan[] = [
-    ...planAggregates(q, defs.filter((m) => m.measure.kind !== 'pending'), (m) => restrictionFor(access, m), opts.useRollups ?? true, (opts.useRollups ?? true) ? await dataEndOf(duck, info.id) : {}),
-    ...defs.filter((m) => m.measure.kind === 'pending').map((m) => planPending(q, m, restrictionFor(access, m), referenceDay)),
+    ...planAggregates(q, defs.filter((m) => m.measure.kind !== 'pending'), (m) => restrictionFor(access, m), opts.useRollups ?? true, (opts.useRollups ?? true) ? await dataEndOf(duck, info.id) : {}, keyed),
+    ...defs.filter((m) => m.measure.kind === 'pending').map((m) => planPending(q, m, restrictionFor(access, m), referenceDay, keyed(m))),
   ];
   const c = compileAnswer(q, defs, plans, {
-    protect: (m) => !access.unsuppressed[m.domain],
+    protect,
+    method,
     suppressBelow: access.suppressBelow,
     orderBy: opts.orderBy,
     limit: opts.limit,
   });
-  return { defs, sql: c.sql, parameters: c.parameters, columns: [...q.by, ...q.metrics], sources: plans.map((p) => p.source) };
+  return { defs, sql: c.sql, parameters: c.parameters, columns: [...q.by, ...q.metrics], sources: plans.map((p) => p.source), disclosure: disclosureInfo(defs.some(protect) ? method : 'none', access.suppressBelow) };
 }
 
 export async function runQuery(reader: SnapshotSource, q: MetricQuery, access: Access, opts: QueryOptions = {}): Promise<QueryResult> {
   const maxRows = opts.maxRows ?? LIMITS.rows;
   return reader.use(async (duck, info) => {
     const plan = await planQuery(duck, info, q, access, { ...opts, limit: maxRows + 1 });
-    const disclosure = plan.defs.every((m) => !m.suppress || access.unsuppressed[m.domain]) ? 'unrestricted' : 'threshold';
+    const disclosure = plan.disclosure.method === 'none' ? 'unrestricted' : plan.disclosure.method;
     let computed = opts.cache === false;
     const result =
       opts.cache === false
@@ -228,7 +265,7 @@ export async function runQuery(reader: SnapshotSource, q: MetricQuery, access: A
 
 /** The statement carries the row condition and disclosure control; the mode is named as well. */
 const answerKey = (plan: PlannedQuery, access: Access, maxRows: number) =>
-  `${JSON.stringify([access.unsuppressed, access.suppressBelow])}\u0000${maxRows}\u0000${JSON.stringify(plan.columns)}\u0000${plan.sql}\u0000${JSON.stringify(plan.parameters)}`;
+  `${JSON.stringify([access.unsuppressed, access.suppressBelow, plan.disclosure.method])}\u0000${maxRows}\u0000${JSON.stringify(plan.columns)}\u0000${plan.sql}\u0000${JSON.stringify(plan.parameters)}`;
 
 /** Runs a planned question and shapes its answer: rows in the order of time and the code lists. */
 async function answer(duck: Duck, info: SnapshotInfo, q: MetricQuery, plan: PlannedQuery, maxRows: number): Promise<QueryResult> {
@@ -258,7 +295,7 @@ async function answer(duck: Duck, info: SnapshotInfo, q: MetricQuery, plan: Plan
     }
     return 0;
   });
-  return { columns: plan.columns, rows: out, suppressed, dataAsOf: info.dataAsOf, snapshot: info.id };
+  return { columns: plan.columns, rows: out, suppressed, disclosure: plan.disclosure, dataAsOf: info.dataAsOf, snapshot: info.id };
 }
 
 /** dimensionLabels, cached per snapshot (labels change only with a new snapshot). */

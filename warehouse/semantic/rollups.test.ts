@@ -9,14 +9,16 @@ import { ROLLUPS, conditionColumns, rollupDef } from './rollups';
 describe('rollups, derived from their declaration', () => {
   it('tell the compiler which metrics and dimensions each answers, smallest first', () => {
     const decisions = ['decisions', 'decisions_positive', 'decisions_rejected', 'decisions_formal', 'decisions_substantive', 'processing_months_avg'];
+    // every rollup sums the record keys of its rows (cell-key method)
+    const keys = { record_key: 'record_keys' };
     expect(ROLLUPS.map((r) => [r.table, r.metrics, Object.keys(r.dimensions).sort(), r.count, r.sums])).toEqual([
-      ['agg_applications_state_month', ['applications'], ['age_group', 'kind', 'sex', 'state'], 'applications', {}],
-      ['agg_decisions_state_month', decisions, ['kind', 'outcome', 'outcome_group', 'procedure_span', 'processing_time', 'state'], 'decisions', { processing_days: 'processing_days' }],
-      ['agg_applications_month', ['applications'], ['age_group', 'kind', 'nationality', 'office', 'office_kind', 'sex', 'state'], 'applications', {}],
+      ['agg_applications_state_month', ['applications'], ['age_group', 'kind', 'sex', 'state'], 'applications', keys],
+      ['agg_decisions_state_month', decisions, ['kind', 'outcome', 'outcome_group', 'procedure_span', 'processing_time', 'state'], 'decisions', { processing_days: 'processing_days', ...keys }],
+      ['agg_applications_month', ['applications'], ['age_group', 'kind', 'nationality', 'office', 'office_kind', 'sex', 'state'], 'applications', keys],
       [
         'agg_decisions_month', decisions,
         ['age_group', 'kind', 'nationality', 'office', 'office_kind', 'outcome', 'outcome_group', 'procedure_span', 'processing_time', 'sex', 'state'],
-        'decisions', { processing_days: 'processing_days' },
+        'decisions', { processing_days: 'processing_days', ...keys },
       ],
     ]);
   });

@@ -36,8 +36,13 @@ export interface Access {
   domains: Partial<Record<Domain, RowCondition>>;
   /** Domains the user sees without disclosure control. */
   unsuppressed: Partial<Record<Domain, boolean>>;
-  /** Counts from 1 to suppressBelow − 1 are suppressed for users without the right. */
+  /**
+   * For users without the right: the minimum count under threshold suppression (counts below are
+   * withheld), under the cell-key method the minimum perturbed count for rates, means and medians.
+   */
   suppressBelow: number;
+  /** Disclosure control for users without the right (default cell-key). */
+  disclosure?: 'cell-key' | 'threshold';
   /** Whether the user may use a metric at all (default: every metric of a readable domain). */
   metricAllowed?: (name: string) => boolean;
 }
@@ -53,6 +58,8 @@ export interface QueryResult {
   columns: string[];
   rows: Array<Array<string | number | null>>;
   suppressed: number;
+  /** the disclosure control applied: none (unrestricted), cell-key or threshold, with its parameters */
+  disclosure?: { method: 'none' | 'cell-key' | 'threshold'; parameters?: Record<string, number | string> };
   dataAsOf: string | null;
   snapshot: string;
 }

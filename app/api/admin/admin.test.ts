@@ -26,7 +26,7 @@ const targets = pgliteTargets(t.dir);
 
 const API = join(__dirname, '..');
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
-const PARAMS: Record<string, string> = { name: 'analyst', username: 'analyst', id: REPORTS[0]!.id, slug: DASHBOARD_DEFS[0]!.slug, panel: DASHBOARD_DEFS[0]!.panels[0]!.id };
+const PARAMS: Record<string, string> = { name: 'analyst', username: 'analyst', id: REPORTS[0]!.id, slug: DASHBOARD_DEFS[0]!.slug, panel: DASHBOARD_DEFS[0]!.panels[0]!.id, sub: '1', item: '1' };
 
 /** Every route module under app/api, with its URL path (e.g. /api/admin/roles/[name]). */
 function routes(): Array<{ path: string; file: string }> {
@@ -86,14 +86,28 @@ describe('rights of the administration', () => {
       '/api/query': ['?metric=applications', '?metric=courses_started&by=state', '?metric=vocational_participants&format=csv', '?metric=decisions&format=parquet'],
       '/api/reports/[id]/export': ['?format=csv', '?format=xlsx'],
       '/api/dashboards/[slug]/panels/[panel]/export': ['?format=csv'],
+      '/api/dashboards/[slug]/panels/[panel]': ['', '?state=09'],
+      '/api/dashboards/[slug]/filters': [''],
+      '/api/dashboards/[slug]/export': ['?format=pdf', '?format=xlsx'],
+      // subscriptions and the inbox: for those who see a report or dashboard (an administrator sees none)
+      '/api/subscriptions': [''],
+      '/api/subscriptions/preview': [''],
+      '/api/subscriptions/[sub]': [''],
+      '/api/subscriptions/[sub]/deliver': [''],
+      '/api/inbox': [''],
+      '/api/inbox/[item]': [''],
     };
     for (const r of routes().filter((x) => !x.path.startsWith('/api/admin/') && !harmless.has(x.path))) {
       expect(asks[r.path], `a new route ${r.path}: add it to this test`).toBeDefined();
-      for (const q of asks[r.path]!) {
-        for (const id of r.path.includes('[id]') ? REPORTS.map((x) => x.id) : [PARAMS.id!]) {
-          PARAMS.id = id;
-          const res = await call(r.path, r.file, 'GET', a, { query: q });
-          expect(res.status, `GET ${r.path}${q} (${id})`).toBe(403);
+      // every method a route has (a route that only changes things has no GET)
+      const mod = (await import(r.file)) as object;
+      for (const m of METHODS.filter((x) => x in mod)) {
+        for (const q of asks[r.path]!) {
+          for (const id of r.path.includes('[id]') ? REPORTS.map((x) => x.id) : [PARAMS.id!]) {
+            PARAMS.id = id;
+            const res = await call(r.path, r.file, m, a, { query: q });
+            expect(res.status, `${m} ${r.path}${q} (${id})`).toBe(403);
+          }
         }
       }
     }

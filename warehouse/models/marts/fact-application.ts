@@ -1,4 +1,5 @@
 import { ageGroup, defineModel, expression, inCodeList, key, notNull, references, unique } from '../model';
+import { recordKeySql } from '../../record-keys';
 
 export default defineModel({
   name: 'fact_application',
@@ -6,7 +7,7 @@ export default defineModel({
   description: 'One row per asylum application that counts (not deleted, not quarantined), with its live decision and first hearing, for receipts and the pending stock.',
   parents: [key('asyl.office', 'office_code')],
   aggregates: [key('asyl.hearing', 'application_id'), key('asyl.decision', 'application_id')],
-  sql: `SELECT a.application_id, a.kind, a.received_on, a.office_code, o.state_code, o.kind AS office_kind, a.nationality_code, a.sex, a.birth_year,
+  sql: `SELECT a.application_id, ${recordKeySql('asyl.application', 'a.application_id')} AS record_key, a.kind, a.received_on, a.office_code, o.state_code, o.kind AS office_kind, a.nationality_code, a.sex, a.birth_year,
                ${ageGroup('a.birth_year', 'a.received_on')} AS age_group,
                h.first_held_on, d.decided_on, d.outcome
           FROM clean_asyl_application a
@@ -15,6 +16,7 @@ export default defineModel({
           LEFT JOIN (SELECT application_id, min(held_on) AS first_held_on FROM clean_asyl_hearing GROUP BY 1) h ON h.application_id = a.application_id`,
   columns: {
     application_id: 'source key',
+    record_key: 'record key of the source row (cell-key method: fixed per row, secret-derived)',
     kind: 'initial or follow_up',
     received_on: 'day of receipt',
     office_code: 'receiving office',

@@ -1,12 +1,13 @@
 import { monthsBucketSql } from '../buckets';
 import { ageGroup, defineModel, expression, inCodeList, key, notNull, references, unique } from '../model';
+import { recordKeySql } from '../../record-keys';
 
 export default defineModel({
   name: 'fact_decision',
   layer: 'fact',
   description: 'One row per decision that counts (not deleted, application not deleted, not quarantined), with processing time and outcome group.',
   parents: [key('asyl.application', 'application_id'), key('asyl.office', 'office_code')],
-  sql: `SELECT d.decision_id, d.application_id, d.decided_on, d.outcome, g.group_code AS outcome_group,
+  sql: `SELECT d.decision_id, ${recordKeySql('asyl.decision', 'd.decision_id')} AS record_key, d.application_id, d.decided_on, d.outcome, g.group_code AS outcome_group,
                d.office_code, o.state_code, o.kind AS office_kind, a.nationality_code, a.kind, a.sex,
                ${ageGroup('a.birth_year', 'd.decided_on')} AS age_group,
                a.received_on, CAST(d.decided_on - a.received_on AS INTEGER) AS processing_days,
@@ -18,6 +19,7 @@ export default defineModel({
           JOIN dim_code g ON g.dimension = 'outcome' AND g.code = d.outcome`,
   columns: {
     decision_id: 'source key',
+    record_key: 'record key of the source row (cell-key method: fixed per row, secret-derived)',
     application_id: 'the application',
     decided_on: 'day of the decision',
     outcome: 'one of the nine outcomes',

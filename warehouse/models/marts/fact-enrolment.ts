@@ -1,11 +1,12 @@
 import { ageGroup, defineModel, expression, inCodeList, key, notNull, references, unique } from '../model';
+import { recordKeySql } from '../../record-keys';
 
 export default defineModel({
   name: 'fact_enrolment',
   layer: 'fact',
   description: 'One row per integration-course enrolment that counts (not deleted; participant and course not deleted).',
   parents: [key('integ.participant', 'participant_id'), key('integ.course', 'course_id')],
-  sql: `SELECT e.enrolment_id, e.participant_id, e.course_id, e.enrolled_on, e.left_on, e.exit_reason,
+  sql: `SELECT e.enrolment_id, ${recordKeySql('integ.enrolment', 'e.enrolment_id')} AS record_key, e.participant_id, e.course_id, e.enrolled_on, e.left_on, e.exit_reason,
                c.course_type, c.provider_id, c.state_code, p.nationality_code, p.sex, p.entitlement_basis,
                ${ageGroup('p.birth_year', 'e.enrolled_on')} AS age_group
           FROM clean_integ_enrolment e
@@ -13,6 +14,7 @@ export default defineModel({
           JOIN clean_integ_course c ON c.course_id = e.course_id`,
   columns: {
     enrolment_id: 'source key',
+    record_key: 'record key of the source row (cell-key method: fixed per row, secret-derived)',
     participant_id: 'the participant',
     course_id: 'the course',
     enrolled_on: 'day of enrolment',

@@ -1,4 +1,5 @@
 import { ageGroup, defineModel, inCodeList, key, notNull, references, unique } from '../model';
+import { recordKeySql } from '../../record-keys';
 
 export default defineModel({
   name: 'fact_participant',
@@ -8,7 +9,7 @@ export default defineModel({
   // its course are copied (the course may change without any enrolment changing)
   aggregates: [key('integ.enrolment', 'participant_id')],
   copies: [key('integ.course', 'first_course_id')],
-  sql: `SELECT p.participant_id, p.nationality_code, p.sex, p.birth_year, p.entitlement_basis, p.entitled_on, p.state_code,
+  sql: `SELECT p.participant_id, ${recordKeySql('integ.participant', 'p.participant_id')} AS record_key, p.nationality_code, p.sex, p.birth_year, p.entitlement_basis, p.entitled_on, p.state_code,
                ${ageGroup('p.birth_year', 'p.entitled_on')} AS age_group_at_entitlement,
                f.first_enrolled_on,
                ${ageGroup('p.birth_year', 'f.first_enrolled_on')} AS age_group_at_first_enrolment,
@@ -22,6 +23,7 @@ export default defineModel({
           LEFT JOIN clean_integ_course c ON c.course_id = f.course_id`,
   columns: {
     participant_id: 'source key',
+    record_key: 'record key of the source row (cell-key method: fixed per row, secret-derived)',
     nationality_code: 'Destatis key',
     sex: 'f, m, d, u',
     birth_year: 'year of birth, if known',

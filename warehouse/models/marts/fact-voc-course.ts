@@ -1,4 +1,5 @@
 import { defineModel, expression, inCodeList, key, notNull, references, unique } from '../model';
+import { recordKeySql } from '../../record-keys';
 
 export default defineModel({
   name: 'fact_voc_course',
@@ -6,7 +7,7 @@ export default defineModel({
   description: 'One row per vocational language course that counts, with its enrolment and certificate counts.',
   parents: [key('integ.provider', 'provider_id')],
   aggregates: [key('berd.enrolment', 'course_id')],
-  sql: `SELECT c.course_id, c.provider_id, c.module, c.state_code, c.start_on, c.end_on, c.status,
+  sql: `SELECT c.course_id, ${recordKeySql('berd.course', 'c.course_id')} AS record_key, c.provider_id, c.module, c.state_code, c.start_on, c.end_on, c.status,
                CAST(coalesce(e.participants, 0) AS INTEGER) AS participants,
                CAST(coalesce(e.completed, 0) AS INTEGER) AS completed,
                CAST(coalesce(e.certificates, 0) AS INTEGER) AS certificates,
@@ -19,6 +20,7 @@ export default defineModel({
                        FROM clean_berd_enrolment GROUP BY 1) e ON e.course_id = c.course_id`,
   columns: {
     course_id: 'source key',
+    record_key: 'record key of the source row (cell-key method: fixed per row, secret-derived)',
     provider_id: 'the provider',
     module: 'the module',
     state_code: 'state of the course',

@@ -88,7 +88,7 @@ const applicationsMonthly = defineRollup({
   fact: 'fact_application',
   date: 'received_on',
   dimensions: { office_code: 'office', state_code: 'state of the office', office_kind: 'kind of office', nationality_code: 'nationality', kind: 'kind', sex: 'sex', age_group: 'age group at receipt' },
-  measures: { applications: rowCount() },
+  measures: { applications: rowCount(), record_keys: sumOf('record_key', "sum of the rows' record keys (cell-key method)") },
 });
 
 const decisionsMonthly = defineRollup({
@@ -100,7 +100,7 @@ const decisionsMonthly = defineRollup({
     office_code: 'office', state_code: 'state of the office', office_kind: 'kind of office', nationality_code: 'nationality', outcome: 'outcome', outcome_group: 'group',
     kind: 'kind', sex: 'sex', age_group: 'age group at decision', procedure_span: 'single or multi year', processing_time: 'class of the processing time',
   },
-  measures: { decisions: rowCount(), processing_days: sumOf('processing_days', 'sum of processing days') },
+  measures: { decisions: rowCount(), processing_days: sumOf('processing_days', 'sum of processing days'), record_keys: sumOf('record_key', "sum of the rows' record keys (cell-key method)") },
 });
 
 // per state: a few ten thousand rows instead of millions — what most dashboard questions need

@@ -2,6 +2,7 @@ import { forbidden, notFound } from 'next/navigation';
 import { reportDef } from '@/dashboards/reports/defs';
 import { canViewReport } from '@/dashboards/rights';
 import { currentLang, requirePrincipal } from '@/dashboards/server/page';
+import { SubscribeAndDownload } from '@/dashboards/ui/view-actions.server';
 import { ReportView } from '@/dashboards/ui/report-view.server';
 
 export const dynamic = 'force-dynamic';
@@ -12,5 +13,11 @@ export default async function ReportPage({ params, searchParams }: { params: Pro
   const def = reportDef(id);
   if (!def) notFound();
   if (!canViewReport(principal, id)) forbidden();
-  return <ReportView def={def} searchParams={await searchParams} principal={principal} lang={await currentLang()} />;
+  const lang = await currentLang();
+  return (
+    <>
+      <SubscribeAndDownload kind="report" id={id} principal={principal} lang={lang} />
+      <ReportView def={def} searchParams={await searchParams} principal={principal} lang={lang} />
+    </>
+  );
 }

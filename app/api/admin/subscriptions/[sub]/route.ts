@@ -1,0 +1,18 @@
+// PATCH /api/admin/subscriptions/<id> {active, version} — deactivate (or activate) anyone's subscription; audited.
+import { z } from 'zod';
+import { requireAdmin } from '@/dashboards/server/admin';
+import { json, jsonBody, route } from '@/dashboards/server/http';
+import { appDb } from '@/dashboards/server/services';
+import { subscriptionSettings } from '@/dashboards/server/subscriptions';
+import { setActive } from '@/dashboards/subscriptions/service';
+
+export const dynamic = 'force-dynamic';
+
+const body = z.object({ active: z.boolean(), version: z.number().int().positive() }).strict();
+
+export const PATCH = route<{ sub: string }>(async ({ req, principal }, { sub }) => {
+  requireAdmin(principal!, 'subscriptions');
+  const b = await jsonBody(req, body, '{"active": true|false, "version": <the version you saw>}');
+  const s = await setActive(await appDb(), sub, b.active, { username: principal!.user.username, admin: true }, b.version, subscriptionSettings());
+  return json({ id: s.id, active: s.active, version: s.version });
+});
