@@ -35,7 +35,7 @@ describe('fis command line', () => {
   it('prints help for every command', () => {
     for (const args of [
       ['--help'], ['fixtures', '--help'], ['fixtures', 'generate', '--help'], ['fixtures', 'simulate', '--help'], ['fixtures', 'stats', '--help'],
-      ['etl', '--help'], ['etl', 'run', '--help'], ['etl', 'status', '--help'], ['etl', 'export-lake', '--help'], ['scheduler', '--help'], ['query', '--help'], ['report', '--help'], ['demo', '--help'],
+      ['etl', '--help'], ['etl', 'run', '--help'], ['etl', 'status', '--help'], ['etl', 'export-lake', '--help'], ['scheduler', '--help'], ['query', '--help'], ['report', '--help'], ['demo', '--help'], ['events', '--help'], ['events', 'add', '--help'],
     ]) {
       const r = fis(args);
       expect(r.code, args.join(' ')).toBe(0);
@@ -125,6 +125,19 @@ describe('fis command line', () => {
     expect(unknown.stderr).toBe('fis: There is no user "mallory".');
     const status = fis(['etl', 'status', '--json'], env);
     expect(JSON.parse(status.stdout).runs[0].status).toBe('succeeded');
+    // events on the time axes: add, list, remove — audited as the operator; bad input in one sentence
+    const added = fis(['events', 'add', '--date', '2026-03-01', '--title', 'Rechtsänderung', '--states', '09', '--roles', 'leadership,division-asylum'], env);
+    expect(added.code, added.stderr).toBe(0);
+    const id = added.stdout.trim();
+    const listed = JSON.parse(fis(['events', 'list', '--json'], env).stdout) as Array<{ id: string; title: string; scope: { states: string[] }; roles: string[] }>;
+    expect(listed).toMatchObject([{ id, title: 'Rechtsänderung', scope: { states: ['09'] }, roles: ['leadership', 'division-asylum'] }]);
+    for (const bad of [['events', 'add', '--date', '2026-13-01', '--title', 'x', '--roles', 'leadership'], ['events', 'add', '--date', '2026-03-01', '--title', 'x', '--roles', 'nobody'], ['events', 'remove', '999']]) {
+      const r = fis(bad, env);
+      expect(r.code, bad.join(' ')).not.toBe(0);
+      oneSentence(r.stderr);
+    }
+    expect(fis(['events', 'remove', id], env).code).toBe(0);
+    expect(JSON.parse(fis(['events', 'list', '--json'], env).stdout)).toEqual([]);
     d.cleanup();
   });
 

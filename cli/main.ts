@@ -7,6 +7,7 @@ import { getConfig } from '../platform/config';
 import { registerAdmin } from './commands/admin';
 import { registerDemo } from './commands/demo';
 import { registerEtl } from './commands/etl';
+import { registerEvents } from './commands/events';
 import { registerFixtures } from './commands/fixtures';
 import { registerQuery } from './commands/query';
 import { registerReport } from './commands/report';
@@ -52,6 +53,7 @@ registerAdmin(program);
 registerDemo(program);
 registerServe(program);
 registerSubscriptions(program);
+registerEvents(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -13,7 +13,7 @@
  */
 import { format, type EChartsCoreOption } from 'echarts/core';
 import { formatValue, timeLabel, type Lang } from './i18n';
-import type { ChartSpec } from './specs';
+import type { ChartEvent, ChartSpec } from './specs';
 
 // A palette with sufficient contrast on white, distinguishable for the common colour-vision deficiencies.
 export const PALETTE = ['#1f5a96', '#d2691e', '#2e8540', '#8a3ffc', '#b0233b', '#0b7f86', '#6b5e00', '#5a5a5a', '#c1459b', '#3b7dd8'];
@@ -201,6 +201,13 @@ export function chartLayout(spec: ChartSpec, lang: Lang, size: ChartSize): Chart
 /** The first height of a chart, before its width is known (the server's render): one line per row. */
 export const initialHeight = (spec: ChartSpec) => (spec.type === 'map' ? 380 : spec.type === 'hbar' ? Math.min(1400, Math.max(200, spec.categories.length * 27 + 40)) : 300);
 
+/** An event in a tooltip: its day, title and text (escaped). */
+function eventTip(e: ChartEvent | undefined): string {
+  if (!e) return '';
+  const esc = format.encodeHTML;
+  return `<b>${esc(e.date.split('-').reverse().join('.'))} ${esc(e.title)}</b>${e.text ? `<br/>${esc(e.text)}` : ''}`;
+}
+
 type TooltipParam = { dataIndex: number; seriesName: string; value: unknown; marker: string };
 
 export function buildOption(spec: ChartSpec, lang: Lang, size: ChartSize = { width: 700 }): EChartsCoreOption {
@@ -208,6 +215,7 @@ export function buildOption(spec: ChartSpec, lang: Lang, size: ChartSize = { wid
   const fmt = (v: unknown, seriesName = '') => formatValue(typeof v === 'number' ? v : null, formatOf(seriesName), lang);
   const esc = format.encodeHTML;
   const notes = new Map((spec.partial ?? []).map((p) => [p.index, p.note]));
+  const events = spec.events ?? [];
   const base = {
     color: PALETTE,
     animation: false,
@@ -284,6 +292,25 @@ export function buildOption(spec: ChartSpec, lang: Lang, size: ChartSize = { wid
     });
   });
 
+  // events on the time axis: a dashed vertical line at their period with a flag and the title on
+  // hover (the tooltip of the period names them too, also when the list below the chart focuses one)
+  if (events.length && series.length) {
+    const first = series[0] as Record<string, unknown>;
+    series[0] = {
+      ...first,
+      markLine: {
+        silent: false,
+        symbol: ['none', 'pin'],
+        symbolSize: 14,
+        animation: false,
+        lineStyle: { color: '#444', type: 'dashed', width: 1 },
+        label: { show: true, position: 'end', formatter: (p: { dataIndex: number }) => `${p.dataIndex + 1}`, fontSize: 10, color: '#1b1b1b' },
+        tooltip: { show: true, formatter: (p: { dataIndex: number }) => eventTip(events[p.dataIndex]) },
+        data: events.map((e) => ({ xAxis: e.index, name: e.title })),
+      },
+    };
+  }
+
   return {
     ...base,
     tooltip: {
@@ -302,7 +329,8 @@ export function buildOption(spec: ChartSpec, lang: Lang, size: ChartSize = { wid
           })
           .filter(Boolean);
         const note = notes.get(i);
-        return [`<b>${esc(cat?.label ?? '')}</b>${note ? ` – ${esc(note)}` : ''}`, ...rows].join('<br/>');
+        const here = events.filter((e) => e.index === i).map((e) => `⚑ ${eventTip(e)}`);
+        return [`<b>${esc(cat?.label ?? '')}</b>${note ? ` – ${esc(note)}` : ''}`, ...rows, ...here].join('<br/>');
       },
     },
     legend: spec.series.length > 1 ? { type: 'plain', top: 0, left: 'center', data: spec.series.map((s) => s.name), itemGap: 10, itemWidth: 22, itemHeight: 12, textStyle: { fontSize: FONT } } : undefined,

@@ -3,7 +3,7 @@
  * browser (deciding which panels a filter change touches) read the URL the same way.
  */
 import type { FilterKey } from './defs';
-import { last12Months, monthStartMinus } from './periods';
+import { last12Months, monthStartMinus, resolvePeriod } from './periods';
 
 export interface Filters {
   from: string;
@@ -13,12 +13,17 @@ export interface Filters {
 
 const ISO = /^\d{4}-\d{2}-\d{2}$/;
 
-/** The filters of a dashboard from the URL; the period defaults to the last twelve complete months. */
+/**
+ * The filters of a dashboard from the URL; the period defaults to the last twelve complete months.
+ * A relative period (`period=this-year`, as saved views keep it) is resolved at the Datenstand and
+ * goes before dates.
+ */
 export function parseFilters(params: Record<string, string | string[] | undefined>, def: { filters: readonly FilterKey[] }, dataAsOf: string | null): Filters {
   const one = (k: string) => (Array.isArray(params[k]) ? params[k]![0] : params[k]) as string | undefined;
   const preset = last12Months(dataAsOf ?? new Date().toISOString());
-  const to = one('to') && ISO.test(one('to')!) ? one('to')! : preset.to;
-  const from = one('from') && ISO.test(one('from')!) && one('from')! <= to ? one('from')! : one('to') ? monthStartMinus(to, 11) : preset.from;
+  const relative = resolvePeriod(one('period'), dataAsOf);
+  const to = relative ? relative.to : one('to') && ISO.test(one('to')!) ? one('to')! : preset.to;
+  const from = relative ? relative.from : one('from') && ISO.test(one('from')!) && one('from')! <= to ? one('from')! : one('to') ? monthStartMinus(to, 11) : preset.from;
   const values: Filters['values'] = {};
   for (const k of def.filters) {
     const v = one(k);

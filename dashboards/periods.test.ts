@@ -40,3 +40,20 @@ describe('periods covered in part', () => {
     expect(partialPeriods(['2026-Q3', '2026-Q4'], 'quarter', { from: '2026-07-01', to: '2026-12-01' }, '2026-12-01T10:00:00Z', 'de')).toEqual([{ index: 1, note: 'unvollständig bis 01.12.' }]);
   });
 });
+
+describe('relative periods (saved views, pinned panels)', () => {
+  it('move with the Datenstand of a new snapshot; dates stay where they are', async () => {
+    const { parseFilters } = await import('./filters');
+    const { relativePeriodOf } = await import('./periods');
+    const def = { filters: [] };
+    const a = parseFilters({ period: 'last-12-months' }, def, '2026-06-30T18:00:00Z');
+    const b = parseFilters({ period: 'last-12-months' }, def, '2026-09-02T06:00:00Z');
+    expect(a).toMatchObject({ from: '2025-06-01', to: '2026-05-31' });
+    expect(b).toMatchObject({ from: '2025-09-01', to: '2026-08-31' });
+    expect(parseFilters({ period: 'this-year' }, def, '2026-09-02T06:00:00Z')).toMatchObject({ from: '2026-01-01', to: '2026-09-02' });
+    // the quick pick a user clicked is recognised, so a saved view keeps its name
+    expect(relativePeriodOf({ from: a.from, to: a.to }, '2026-06-30T18:00:00Z')).toBe('last-12-months');
+    expect(relativePeriodOf({ from: '2025-01-01', to: '2025-12-31' }, '2026-06-30T18:00:00Z')).toBeUndefined();
+    expect(parseFilters({ from: '2025-01-01', to: '2025-12-31' }, def, '2026-09-02T06:00:00Z')).toMatchObject({ from: '2025-01-01', to: '2025-12-31' });
+  });
+});

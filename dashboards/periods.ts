@@ -37,6 +37,27 @@ export function last12Months(dataAsOf: string): Period {
 
 export const wholeYear = (y: number): Period => ({ from: `${y}-01-01`, to: `${y}-12-31` });
 
+/**
+ * Periods that stay relative: in a URL (`period=last-12-months`), a saved view or a pinned panel
+ * they name the quick pick, not its dates, so "the last twelve months" move with the Datenstand of
+ * every new snapshot.
+ */
+export const RELATIVE_PERIODS = { 'last-12-months': last12Months, 'this-year': thisYear } as const;
+export type RelativePeriod = keyof typeof RELATIVE_PERIODS;
+
+export const isRelativePeriod = (v: unknown): v is RelativePeriod => typeof v === 'string' && Object.hasOwn(RELATIVE_PERIODS, v);
+
+/** The dates of a relative period at a Datenstand (undefined: `name` is none). */
+export const resolvePeriod = (name: string | undefined, dataAsOf: string | null): Period | undefined =>
+  isRelativePeriod(name) ? RELATIVE_PERIODS[name](dataAsOf ?? new Date().toISOString()) : undefined;
+
+/** The relative period whose dates at this Datenstand are exactly `p` (a quick pick the user clicked), if any. */
+export const relativePeriodOf = (p: Period, dataAsOf: string | null): RelativePeriod | undefined =>
+  (Object.keys(RELATIVE_PERIODS) as RelativePeriod[]).find((name) => {
+    const q = resolvePeriod(name, dataAsOf)!;
+    return q.from === p.from && q.to === p.to;
+  });
+
 /** First and last day of a period code of a grain (2026-03, 2026-Q1, 2026, 2026-03-05). */
 function bounds(code: string, grain: TimeGrain): Period | undefined {
   if ((grain === 'month' || grain === 'month-of-year') && /^\d{4}-\d{2}$/.test(code)) return { from: `${code}-01`, to: addDays(addMonths(code, 1), -1) };

@@ -61,3 +61,12 @@ describe('visible panels', () => {
     }
   });
 });
+
+describe('the annotate right (events on the time axes)', () => {
+  it('belongs to the leadership and the division heads of the demo roles, to no one else', async () => {
+    const { can } = await import('../roles/ability');
+    const writers = DEMO_USERS.filter((u) => can(demo(u.username).ability, 'annotate', 'Event')).map((u) => u.username);
+    expect(writers).toEqual(['leitung', 'abt-asyl', 'abt-integration']);
+    expect(can(withRules([{ action: 'view', subject: 'Dashboard' }]).ability, 'annotate', 'Event')).toBe(false);
+  });
+});

@@ -26,6 +26,15 @@ export interface PartialCategory {
   note: string;
 }
 
+/** An event on a time axis ("Ereignis"): at the index of its period, with its day, title and text. */
+export interface ChartEvent {
+  id: string;
+  index: number;
+  date: string;
+  title: string;
+  text: string;
+}
+
 export interface ChartSpec {
   type: 'bar' | 'hbar' | 'stacked' | 'line' | 'map';
   categories: Category[];
@@ -42,6 +51,8 @@ export interface ChartSpec {
   categoryTitle: string;
   /** the dimension the categories are values of (for exports) */
   categoryDim?: string;
+  /** events on the time axis the viewer may see (dashboards/events) */
+  events?: ChartEvent[];
 }
 
 export interface KpiTile {
@@ -78,4 +89,6 @@ export interface PanelView {
   /** download link of the panel's data (without format) and the formats the user may export */
   exportBase: string;
   exportFormats: string[];
+  /** "Pin to My FIS" for this panel (and its tiles), where the page offers it */
+  pin?: { slug: string; panel: string; dataAsOf: string | null; labels: { pin: string; pinned: string; saveFailed: string } };
 }

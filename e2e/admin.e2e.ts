@@ -52,8 +52,8 @@ describe.skipIf(!!env.skip)(`administration in Chromium${env.skip ? ` (skipped: 
   it('refuses the administration to users without an administrative right', async () => {
     const { context, page } = await loginAs(browserOf(), env.baseURL, 'leitung');
     expect((await page.goto('/admin'))?.status()).toBe(403);
-    for (const path of ['/admin/audit', '/admin/pipeline', '/admin/roles/new', '/admin/roles/analyst', '/admin/users/new', '/admin/users/analyst']) expect((await page.goto(path))?.status(), path).toBe(403);
-    for (const path of ['/api/admin/audit', '/api/admin/roles', '/api/admin/users', '/api/admin/pipeline']) expect((await page.request.get(path)).status(), path).toBe(403);
+    for (const path of ['/admin/audit', '/admin/pipeline', '/admin/roles/new', '/admin/roles/analyst', '/admin/roles/analyst/start', '/admin/users/new', '/admin/users/analyst']) expect((await page.goto(path))?.status(), path).toBe(403);
+    for (const path of ['/api/admin/audit', '/api/admin/roles', '/api/admin/roles/analyst/start', '/api/admin/users', '/api/admin/pipeline']) expect((await page.request.get(path)).status(), path).toBe(403);
     await context.close();
   });
 

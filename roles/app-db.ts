@@ -230,6 +230,50 @@ export interface AlertStateTable {
   checked_at: Generated<string>;
 }
 
+/** A personal view: a dashboard's or report's URL with its filters, under a name; at most one default per page and owner. */
+export interface SavedViewTable {
+  view_id: Generated<string>;
+  owner: string;
+  name: string;
+  /** the page with its filters (/dashboards/pending?state=09&period=last-12-months) */
+  path: string;
+  /** the page alone (/dashboards/pending): what "default for this dashboard" refers to */
+  target: string;
+  is_default: Generated<boolean>;
+  created_at: Generated<string>;
+  updated_at: Generated<string>;
+}
+
+/** "Mein FIS": a user's pinned panels and tiles in their order (no row: the start page of their role). */
+export interface StartPageTable {
+  owner: string;
+  items: unknown;
+  version: Generated<number>;
+  updated_at: Generated<string>;
+}
+
+/** The start page a role's new users begin with, set by an administrator (panels only, never figures). */
+export interface RoleStartPageTable {
+  role: string;
+  items: unknown;
+  version: Generated<number>;
+  updated_at: Generated<string>;
+  updated_by: string;
+}
+
+/** An event on the time axes: a dated note for everyone or for states / offices, visible to chosen roles. */
+export interface ChartEventTable {
+  event_id: Generated<string>;
+  day: string;
+  title: string;
+  text: string;
+  states: string[];
+  offices: string[];
+  roles: string[];
+  created_by: string;
+  created_at: Generated<string>;
+}
+
 export interface AppSchema {
   app_user: UserTable;
   role: RoleTable;
@@ -246,6 +290,10 @@ export interface AppSchema {
   delivery: DeliveryTable;
   inbox_item: InboxItemTable;
   alert_state: AlertStateTable;
+  saved_view: SavedViewTable;
+  start_page: StartPageTable;
+  role_start_page: RoleStartPageTable;
+  chart_event: ChartEventTable;
 }
 
 export type AppDb = Kysely<AppSchema>;
@@ -430,6 +478,33 @@ const MIGRATIONS: Array<{ version: number; name: string; sql: string }> = [
         subscription_id bigint NOT NULL REFERENCES subscription, recipient text NOT NULL,
         holds boolean NOT NULL, value double precision, snapshot text, checked_at timestamptz NOT NULL DEFAULT now(),
         PRIMARY KEY (subscription_id, recipient));`,
+  },
+  {
+    version: 5,
+    name: 'My FIS: personal views, start pages (own and per role), events on the time axes',
+    sql: `
+      CREATE TABLE saved_view (
+        view_id bigserial PRIMARY KEY, owner text NOT NULL,
+        name text NOT NULL CHECK (length(name) BETWEEN 1 AND 120),
+        path text NOT NULL CHECK (length(path) <= 2000 AND path ~ '^/(dashboards|reports)/'),
+        target text NOT NULL, is_default boolean NOT NULL DEFAULT false,
+        created_at timestamptz NOT NULL DEFAULT now(), updated_at timestamptz NOT NULL DEFAULT now());
+      CREATE INDEX saved_view_owner_idx ON saved_view (owner, view_id);
+      -- one default view per page and owner
+      CREATE UNIQUE INDEX saved_view_default_idx ON saved_view (owner, target) WHERE is_default;
+      CREATE TABLE start_page (
+        owner text PRIMARY KEY, items jsonb NOT NULL DEFAULT '[]', version integer NOT NULL DEFAULT 1,
+        updated_at timestamptz NOT NULL DEFAULT now());
+      CREATE TABLE role_start_page (
+        role text PRIMARY KEY, items jsonb NOT NULL DEFAULT '[]', version integer NOT NULL DEFAULT 1,
+        updated_at timestamptz NOT NULL DEFAULT now(), updated_by text NOT NULL);
+      CREATE TABLE chart_event (
+        event_id bigserial PRIMARY KEY, day date NOT NULL,
+        title text NOT NULL CHECK (length(title) BETWEEN 1 AND 120), text text NOT NULL DEFAULT '' CHECK (length(text) <= 2000),
+        states text[] NOT NULL DEFAULT '{}', offices text[] NOT NULL DEFAULT '{}',
+        roles text[] NOT NULL CHECK (cardinality(roles) BETWEEN 1 AND 100),
+        created_by text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());
+      CREATE INDEX chart_event_day_idx ON chart_event (day);`,
   },
 ];
 

@@ -14,23 +14,25 @@ const ASYLUM_REPORTS = ['asylum-monthly', 'decisions-by-nationality', 'office-pe
 const INTEGRATION_DASHBOARDS = ['overview', 'integration-courses', 'integration-outcomes', 'vocational'];
 const INTEGRATION_REPORTS = ['course-providers', 'participants-by-state', 'vocational-billing'];
 
+/** writing events on the time axes (leadership and division heads) */
+const ANNOTATE = { action: 'annotate', subject: 'Event' } satisfies RoleRule;
 const data = (subject: string, conditions?: RoleRule['conditions']): RoleRule[] => [{ action: 'read', subject, ...(conditions ? { conditions } : {}) }];
 const unsuppressed = (...subjects: string[]): RoleRule[] => subjects.map((subject) => ({ action: 'read_unsuppressed', subject }));
 
 export const DEMO_ROLES: RoleDefinition[] = [
   {
     name: 'leadership', label_de: 'Behördenleitung', label_en: 'Leadership', description: 'Alle Daten ohne Geheimhaltung, alle Dashboards, Berichte und Exporte.',
-    rules: [...data('AsylumData'), ...data('IntegrationData'), ...data('VocationalData'), ...unsuppressed('AsylumData', 'IntegrationData', 'VocationalData'), METRICS, ALL_DASHBOARDS, ALL_REPORTS, ...ALL_EXPORTS],
+    rules: [...data('AsylumData'), ...data('IntegrationData'), ...data('VocationalData'), ...unsuppressed('AsylumData', 'IntegrationData', 'VocationalData'), METRICS, ALL_DASHBOARDS, ALL_REPORTS, ...ALL_EXPORTS, ANNOTATE],
   },
   {
     name: 'division-asylum', label_de: 'Abteilungsleitung Asyl', label_en: 'Division head asylum', description: 'Asyldaten aller Außenstellen ohne Geheimhaltung.',
-    rules: [...data('AsylumData'), ...unsuppressed('AsylumData'), METRICS, { action: 'view', subject: 'Dashboard', conditions: { slug: { $in: ASYLUM_DASHBOARDS } } }, { action: 'view', subject: 'Report', conditions: { id: { $in: ASYLUM_REPORTS } } }],
+    rules: [...data('AsylumData'), ...unsuppressed('AsylumData'), METRICS, { action: 'view', subject: 'Dashboard', conditions: { slug: { $in: ASYLUM_DASHBOARDS } } }, { action: 'view', subject: 'Report', conditions: { id: { $in: ASYLUM_REPORTS } } }, ANNOTATE],
   },
   {
     name: 'division-integration', label_de: 'Abteilungsleitung Integration', label_en: 'Division head integration', description: 'Integrations- und Berufssprachkursdaten aller Länder ohne Geheimhaltung.',
     rules: [
       ...data('IntegrationData'), ...data('VocationalData'), ...unsuppressed('IntegrationData', 'VocationalData'), METRICS,
-      { action: 'view', subject: 'Dashboard', conditions: { slug: { $in: INTEGRATION_DASHBOARDS } } }, { action: 'view', subject: 'Report', conditions: { id: { $in: INTEGRATION_REPORTS } } },
+      { action: 'view', subject: 'Dashboard', conditions: { slug: { $in: INTEGRATION_DASHBOARDS } } }, { action: 'view', subject: 'Report', conditions: { id: { $in: INTEGRATION_REPORTS } } }, ANNOTATE,
     ],
   },
   {

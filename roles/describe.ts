@@ -16,6 +16,7 @@ const ACTIONS: Record<string, Record<Lang, string>> = {
   export: { de: 'exportieren', en: 'export' },
   manage: { de: 'verwalten', en: 'manage' },
   run: { de: 'starten', en: 'run' },
+  annotate: { de: 'eintragen', en: 'annotate' },
 };
 
 export const FIELD_LABELS: Record<string, Record<Lang, string>> = {

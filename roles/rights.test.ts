@@ -254,3 +254,13 @@ describe('bad input never leaks and never crashes', () => {
     expect(cases).toBe(3000);
   });
 });
+
+describe('the annotate right on events', () => {
+  it('is a right of role definitions like any other: on Event, without conditions', async () => {
+    const { validateRoleDefinition } = await import('./permissions');
+    const base = { name: 'chronist', label_de: 'Chronik', label_en: 'Chronicle', rules: [{ action: 'annotate', subject: 'Event' }] };
+    expect(validateRoleDefinition(base).rules).toEqual([{ action: 'annotate', subject: 'Event' }]);
+    expect(() => validateRoleDefinition({ ...base, rules: [{ action: 'annotate', subject: 'Dashboard' }] })).toThrow(/does not exist on Dashboard/);
+    expect(() => validateRoleDefinition({ ...base, rules: [{ action: 'annotate', subject: 'Event', conditions: { state_code: '09' } }] })).toThrow(/takes no conditions/);
+  });
+});

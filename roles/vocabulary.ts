@@ -26,6 +26,8 @@ export const SUBJECTS: Record<string, SubjectSpec> = {
   User: { actions: ['manage'], fields: [], label: { de: 'Benutzer', en: 'Users' } },
   Pipeline: { actions: ['read', 'run'], fields: [], label: { de: 'Datenpipeline', en: 'Data pipeline' } },
   AuditLog: { actions: ['read'], fields: [], label: { de: 'Protokoll', en: 'Audit log' } },
+  /** events on the time axes ("Ereignisse"): dated notes for the charts; `annotate` writes and removes them */
+  Event: { actions: ['annotate'], fields: [], label: { de: 'Ereignisse', en: 'Events' } },
 };
 
 export const OPERATORS = ['$eq', '$ne', '$in', '$nin', '$lt', '$lte', '$gt', '$gte'] as const;

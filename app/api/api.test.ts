@@ -362,3 +362,35 @@ describe('one-time passwords', () => {
     expect((await loginAs('region-sued', 'region-sued-new-1')).status).toBe(200);
   });
 });
+
+describe('the routes of "Mein FIS" in the walk of rights', () => {
+  type Routed = (req: NextRequest, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+  const ROUTES: Array<[string, string, Record<string, string>]> = [
+    ['./me/views/route', '/api/me/views', {}],
+    ['./me/views/[id]/route', '/api/me/views/1', { id: '1' }],
+    ['./me/start/route', '/api/me/start', {}],
+    ['./events/route', '/api/events', {}],
+    ['./events/[id]/route', '/api/events/1', { id: '1' }],
+    ['./admin/roles/[name]/start/route', '/api/admin/roles/analyst/start', { name: 'analyst' }],
+  ];
+
+  it('answers 401 to anonymous callers, 403 to changes without CSRF, and keeps the admin one to administrators', async () => {
+    const l = await loginAs('leitung');
+    const admin = await loginAs('admin');
+    for (const [file, path, params] of ROUTES) {
+      const mod = (await import(file)) as Record<string, Routed | undefined>;
+      for (const method of ['GET', 'POST', 'PATCH', 'PUT', 'DELETE']) {
+        const h = mod[method];
+        if (!h) continue;
+        const body = method === 'GET' || method === 'DELETE' ? undefined : {};
+        expect((await h(req(path, { method, body }), { params: Promise.resolve(params) })).status, `${method} ${path}`).toBe(401);
+        if (method !== 'GET') expect((await h(req(path, { method, body, cookie: l.cookie }), { params: Promise.resolve(params) })).status, `${method} ${path} CSRF`).toBe(403);
+      }
+    }
+    const roleStart = (await import('./admin/roles/[name]/start/route')) as unknown as { GET: Routed };
+    expect((await roleStart.GET(req('/api/admin/roles/analyst/start', { cookie: l.cookie }), { params: Promise.resolve({ name: 'analyst' }) })).status).toBe(403);
+    expect((await roleStart.GET(req('/api/admin/roles/analyst/start', { cookie: admin.cookie }), { params: Promise.resolve({ name: 'analyst' }) })).status).toBe(200);
+    const events = (await import('./events/route')) as unknown as { GET: Routed };
+    expect((await events.GET(req('/api/events', { cookie: admin.cookie }), { params: Promise.resolve({}) })).status).toBe(403);
+  });
+});

@@ -4,13 +4,13 @@
  */
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart } from 'echarts/charts';
-import { AriaComponent, GridComponent, LegendComponent } from 'echarts/components';
+import { AriaComponent, GridComponent, LegendComponent, MarkLineComponent } from 'echarts/components';
 import { SVGRenderer } from 'echarts/renderers';
 import { buildOption } from '../chart-option';
 import type { Lang } from '../i18n';
 import type { ChartSpec } from '../specs';
 
-echarts.use([BarChart, LineChart, AriaComponent, GridComponent, LegendComponent, SVGRenderer]);
+echarts.use([BarChart, LineChart, AriaComponent, GridComponent, LegendComponent, MarkLineComponent, SVGRenderer]);
 
 export function chartSvg(spec: ChartSpec, lang: Lang, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height, locale: lang === 'de' ? 'DE' : 'EN' });

@@ -7,9 +7,11 @@
 import 'server-only';
 import { UserError } from '../../platform/errors';
 import type { Principal } from '../../roles/access';
+import type { AppDb } from '../../roles/app-db';
 import { withPriority } from '../../warehouse/statement-queue';
 import type { PinnedSnapshot } from '../../warehouse/snapshots';
 import { DASHBOARDS } from '../catalog';
+import { dataWithEvents } from '../events/context';
 import { dashboardDef, type DashboardDef, type FilterKey } from '../defs';
 import { formatDate, t, type Lang } from '../i18n';
 import { filterSummary, type ReportTable } from '../reports/build';
@@ -54,14 +56,16 @@ export interface DashboardPanelTable {
 }
 
 /** The panels the principal sees, in the order of the screen, each with its numbers as a table. */
-export async function dashboardTables(snapshot: PinnedSnapshot, def: DashboardDef, f: Filters, principal: Principal, lang: Lang): Promise<{ title: string; summary: string; panels: DashboardPanelTable[] }> {
+export async function dashboardTables(snapshot: PinnedSnapshot, def: DashboardDef, f: Filters, principal: Principal, lang: Lang, db?: AppDb): Promise<{ title: string; summary: string; panels: DashboardPanelTable[] }> {
   const info = snapshot.info();
   const summary = await filterSummary(snapshot, { from: f.from, to: f.to, values: f.values as Record<string, string[]> }, lang);
   const base = { suppressed: 0, dataAsOf: info.dataAsOf, snapshot: info.id, filterSummary: summary };
   // one panel at a time: the statement queue keeps interactive views ahead, and memory flat
   const panels: DashboardPanelTable[] = [];
   for (const { panel } of visiblePanels(principal, def.slug)) {
-    const data = await panelData(snapshot, panel, f, principal, lang);
+    const raw = await panelData(snapshot, panel, f, principal, lang);
+    // the events the reader sees on the panel's time axis (with the app-state database of the caller)
+    const data = db ? await dataWithEvents(snapshot, principal, db, raw, f.values) : raw;
     const title = panelTitle(panel, f, lang);
     const ignored = ignoredFilters(panel, f).map((k) => filterLabel(k as FilterKey, lang));
     const note = [panel.note?.[lang], data.status === 'ok' && data.kind === 'chart' ? data.subtitle : undefined].filter(Boolean).join(' ') || undefined;
@@ -86,7 +90,7 @@ export async function buildDashboardFile(ctx: ExportContext, slug: string, forma
   const snapshot = await ctx.reader.pin();
   const info = snapshot.info();
   const f = parseFilters(params, def, info.dataAsOf);
-  const { title, summary, panels } = await dashboardTables(snapshot, def, f, ctx.principal, ctx.lang);
+  const { title, summary, panels } = await dashboardTables(snapshot, def, f, ctx.principal, ctx.lang, ctx.db);
   const lang = ctx.lang;
   const createdBy = ctx.principal.user.display_name || ctx.principal.user.username;
   const createdAt = new Date().toISOString();

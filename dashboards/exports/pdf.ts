@@ -27,6 +27,7 @@ import { join } from 'node:path';
 import { projectRoot } from '../../platform/config';
 import { describeChart } from '../chart-text';
 import { formatDate, formatValue, t, type Lang, type ValueFormat } from '../i18n';
+import { tm } from '../i18n-my';
 import type { ReportRow, ReportTable } from '../reports/build';
 import { disclosureLegend } from '../disclosure-legend';
 import type { ChartSpec } from '../specs';
@@ -293,7 +294,9 @@ export async function writePdf(d: PdfDocument): Promise<Buffer> {
     const w = CONTENT_W;
     const top = y;
     const partial = chart.partial?.map((p) => ` · * ${chart.categories[p.index]?.label}: ${p.note}`).join('') ?? '';
-    const caption = `${t(lang, 'reportChart')}: ${chart.series.map((x) => x.name).join(', ')}${partial}`;
+    // the events on the time axis, numbered as their flags in the chart
+    const events = chart.events?.length ? ` · ${tm(lang, 'eventsPdf')}: ${chart.events.map((e, i) => `(${i + 1}) ${formatDate(e.date, lang)} ${e.title}${e.text ? ` – ${e.text}` : ''}`).join('; ')}` : '';
+    const caption = `${t(lang, 'reportChart')}: ${chart.series.map((x) => x.name).join(', ')}${partial}${events}`;
     at(() => {
       const svg = chartSvg(chart, lang, Math.round(w), Math.round(h));
       tag(parent(), 'Figure', () => SVGtoPDF(doc, svg, MARGIN, top, { width: w, height: h, assumePt: true, preserveAspectRatio: 'xMidYMid meet', fontCallback: (_f: string, bold: boolean) => (bold ? 'bold' : 'body') }), {

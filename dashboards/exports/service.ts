@@ -21,6 +21,7 @@ import { parseQuery, type RawQuery } from '../../warehouse/semantic/parse';
 import { planQuery } from '../../warehouse/semantic/query';
 import type { SnapshotSource } from '../../warehouse/snapshots';
 import { REPORTS } from '../catalog';
+import { chartWithEvents, eventContext } from '../events/context';
 import { t, type Lang } from '../i18n';
 import { buildReport, reportFilters, type ReportFilters, type ReportTable } from '../reports/build';
 import { reportDef, type ReportDef } from '../reports/defs';
@@ -142,7 +143,8 @@ export async function buildReportFile(ctx: ExportContext, id: string, format: Fi
   const q = parseQuery({ filter: params.filter, from: params.from, to: params.to });
   const snapshot = await ctx.reader.pin();
   const f = reportFilters(def, { from: q.from, to: q.to, values: q.filters }, snapshot.info().dataAsOf);
-  const table = await buildReport(snapshot, def, f, ctx.principal.access, ctx.lang);
+  const built = await buildReport(snapshot, def, f, ctx.principal.access, ctx.lang);
+  const table = built.chart.time ? { ...built, chart: chartWithEvents(built.chart, await eventContext(snapshot, ctx.principal, ctx.db), f.values) } : built;
   return { file: await render(ctx, table, id, format), filters: f, table };
 }
 

@@ -11,8 +11,10 @@ import { dashboardDef, type DashboardDef } from '../defs';
 import { FILE_FORMATS } from '../exports/doc';
 import { filterParams, type Filters } from '../filters';
 import type { Lang } from '../i18n';
+import { pick } from '../i18n-my';
 import { canExportPanel, canViewDashboard, visiblePanels } from '../rights';
 import type { PanelView } from '../specs';
+import { panelWithEvents } from './events';
 import { dashboardSource, filterBarProps, filterLabel } from './options';
 import { ignoredFilters, panelData, panelInputs, parseFilters } from './panels';
 
@@ -34,7 +36,7 @@ export async function panelView(snapshot: SnapshotSource, principal: Principal, 
   return {
     id: p.id,
     title: p.title[lang],
-    data: await panelData(snapshot, p, f, principal, lang),
+    data: await panelWithEvents(snapshot, principal, await panelData(snapshot, p, f, principal, lang), f.values),
     lang,
     span: slot.span,
     ignored: ignoredFilters(p, f).map((k) => filterLabel(k as never, lang)),
@@ -43,6 +45,7 @@ export async function panelView(snapshot: SnapshotSource, principal: Principal, 
     filterKey: JSON.stringify(f),
     exportBase: `/api/dashboards/${def.slug}/panels/${p.id}/export?${filterParams(f).toString()}`,
     exportFormats: FILE_FORMATS.filter((x) => canExportPanel(principal, def.slug, x)),
+    pin: { slug: def.slug, panel: p.id, dataAsOf: snapshot.info()?.dataAsOf ?? null, labels: pick(lang, ['pin', 'pinned', 'saveFailed']) },
   };
 }
 

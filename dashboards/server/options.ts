@@ -98,3 +98,14 @@ export async function filterBarProps(reader: SnapshotSource, principal: Principa
     filters,
   };
 }
+
+/**
+ * The codes of a filter the viewer's rights cover (every state, office or nationality that occurs
+ * in their scope, asked with their rights), or undefined when no metric of the page has the
+ * dimension (nothing to check it against).
+ */
+export async function scopeValues(reader: SnapshotSource, principal: Principal, src: FilterSource, key: string): Promise<Set<string> | undefined> {
+  const m = metricFor(src, principal, key);
+  if (!m) return undefined;
+  return new Set((await present(reader, principal, m, key, {})).map((r) => r.code));
+}

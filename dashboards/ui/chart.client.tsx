@@ -9,11 +9,12 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart, MapChart } from 'echarts/charts';
-import { AriaComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapContinuousComponent } from 'echarts/components';
+import { AriaComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapContinuousComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { buildOption, chartLayout, initialHeight } from '../chart-option';
 import { describeChart } from '../chart-text';
-import { formatValue, t, type Lang } from '../i18n';
+import { formatDate, formatValue, t, type Lang } from '../i18n';
+import { tm } from '../i18n-my';
 import type { ChartSpec } from '../specs';
 import { useFilterNavigation } from './navigation.client';
 import { compareRows, SortableHeader, useColumnSort } from './sortable.client';
@@ -21,7 +22,7 @@ import { compareRows, SortableHeader, useColumnSort } from './sortable.client';
 /** The chart's element carries its ECharts instance (browser tests and debugging read the drawn labels from it). */
 export type ChartElement = HTMLDivElement & { fisChart?: echarts.ECharts };
 
-echarts.use([BarChart, LineChart, MapChart, AriaComponent, GridComponent, LegendComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, MapChart, AriaComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer]);
 
 let geoPromise: Promise<void> | undefined;
 function loadStates(): Promise<void> {
@@ -105,9 +106,35 @@ export function Chart({ spec, lang, title }: { spec: ChartSpec; lang: Lang; titl
           ) : null}
         </>
       )}
+      {spec.events?.length ? <EventList spec={spec} lang={lang} chart={() => (table ? undefined : el.current?.fisChart)} /> : null}
       {spec.clickDim && spec.categories.length > 0 && !table ? (
         <CategoryButtons spec={spec} lang={lang} onPick={(code) => setFilter(spec.clickDim!, code === spec.selected ? undefined : code)} />
       ) : null}
+    </div>
+  );
+}
+
+/**
+ * The events on the chart's time axis, listed below it (numbered as their flags): focusing or
+ * pointing at one shows the tooltip of its period, which names it with its text.
+ */
+function EventList({ spec, lang, chart }: { spec: ChartSpec; lang: Lang; chart: () => echarts.ECharts | undefined }) {
+  const show = (index: number) => chart()?.dispatchAction({ type: 'showTip', seriesIndex: 0, dataIndex: index });
+  const hide = () => chart()?.dispatchAction({ type: 'hideTip' });
+  return (
+    <div className="chart-events" data-testid="chart-events">
+      <p className="chart-events-title">{tm(lang, 'eventsOnChart')}</p>
+      <ol>
+        {spec.events!.map((e, i) => (
+          <li key={e.id} data-event={e.id}>
+            <button type="button" className="link-button" onFocus={() => show(e.index)} onMouseEnter={() => show(e.index)} onBlur={hide} onMouseLeave={hide} onClick={() => show(e.index)}>
+              <span aria-hidden="true">⚑{i + 1} </span>
+              <time dateTime={e.date}>{formatDate(e.date, lang)}</time> {e.title}
+            </button>
+            {e.text ? <span className="chart-event-text"> – {e.text}</span> : null}
+          </li>
+        ))}
+      </ol>
     </div>
   );
 }
@@ -147,6 +174,7 @@ export function DataTable({ spec, lang, title, sortable = false }: { spec: Chart
     return sort && sortable ? rows.sort(compareRows<number>(sort, (i) => (sort.col === 0 ? spec.categories[i]!.label : spec.series[sort.col - 1]?.data[i]))) : rows;
   }, [spec, sort, sortable]);
   const headers = [spec.categoryTitle, ...spec.series.map((s) => s.name)];
+  const eventsAt = (i: number) => (spec.events ?? []).filter((e) => e.index === i).map((e) => `${formatDate(e.date, lang)} ${e.title}${e.text ? ` – ${e.text}` : ''}`).join('; ');
   return (
     <div className="table-wrap" tabIndex={0} role="region" aria-label={title}>
       <table className="data">
@@ -165,6 +193,7 @@ export function DataTable({ spec, lang, title, sortable = false }: { spec: Chart
                 </th>
               ),
             )}
+            {spec.events?.length ? <th scope="col">{tm(lang, 'eventColumn')}</th> : null}
           </tr>
         </thead>
         <tbody>
@@ -176,6 +205,7 @@ export function DataTable({ spec, lang, title, sortable = false }: { spec: Chart
                   {formatValue(s.data[i], s.format, lang)}
                 </td>
               ))}
+              {spec.events?.length ? <td>{eventsAt(i)}</td> : null}
             </tr>
           ))}
         </tbody>

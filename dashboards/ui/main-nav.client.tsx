@@ -25,6 +25,8 @@ export interface NavLink {
   title?: string;
   /** on narrower screens a symbol instead of the words (which stay for screen readers) */
   icon?: string;
+  /** the symbol on every screen (the words in its tooltip and for screen readers): the bar stays one line */
+  iconOnly?: boolean;
 }
 
 export function MainNav({ label, groups, links: barLinks = [], admin, currentLabel }: { label: string; groups: NavGroup[]; links?: NavLink[]; admin?: { href: string; label: string }; currentLabel: string }) {
@@ -113,11 +115,11 @@ export function MainNav({ label, groups, links: barLinks = [], admin, currentLab
           <li className="nav-item" key={l.href}>
             <Link className="nav-link" href={l.href} aria-current={pathname === l.href ? 'page' : undefined} prefetch={false} title={l.icon ? l.label : undefined} data-testid={`nav-${l.href.slice(1)}`}>
               {l.icon ? (
-                <span className="nav-icon" aria-hidden="true">
+                <span className={l.iconOnly ? 'nav-icon nav-icon-always' : 'nav-icon'} aria-hidden="true">
                   {l.icon}
                 </span>
               ) : null}
-              <span className={l.icon ? 'nav-label' : undefined}>{l.label}</span>
+              <span className={l.icon ? (l.iconOnly ? 'nav-label visually-hidden' : 'nav-label') : undefined}>{l.label}</span>
               {l.badge ? (
                 <span className="nav-badge" data-testid="inbox-badge">
                   {l.badge}

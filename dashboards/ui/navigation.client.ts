@@ -17,8 +17,12 @@ const Shallow = createContext<{ busy: boolean; begin: () => void } | null>(null)
  */
 export const ShallowFilters = ({ busy, begin, children }: { busy: boolean; begin: () => void; children: ReactNode }) => createElement(Shallow.Provider, { value: { busy, begin } }, children);
 
-/** Drill-down: choosing a state clears the office, choosing an office keeps its state. */
-const CLEARS: Record<string, string[]> = { state: ['office'] };
+/**
+ * Drill-down: choosing a state clears the office, choosing an office keeps its state. Dates replace
+ * a relative period (period=last-12-months of a saved view), and any change ends the note on
+ * values dropped for being outside the rights.
+ */
+const CLEARS: Record<string, string[]> = { state: ['office'], from: ['period'], to: ['period'] };
 
 export function useFilterNavigation() {
   const router = useRouter();
@@ -41,6 +45,7 @@ export function useFilterNavigation() {
   const navigate = useCallback(
     (changes: Record<string, string | undefined>) => {
       const next = new URLSearchParams(params.toString());
+      next.delete('dropped');
       for (const [k, v] of Object.entries(changes)) {
         if (v === undefined || v === '') next.delete(k);
         else next.set(k, v);

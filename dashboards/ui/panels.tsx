@@ -7,6 +7,7 @@ import { formatValue, t, type Lang } from '../i18n';
 import type { KpiTile, PanelData, PanelView } from '../specs';
 import { Chart, DataTable } from './chart.client';
 import { ExportMenu } from './export-menu';
+import { PinButton } from './pin-button.client';
 
 /** The last 24 months; a last month covered in part is drawn dashed. */
 function Sparkline({ values, label, partialLast }: { values: Array<number | null>; label: string; partialLast?: boolean }) {
@@ -63,7 +64,7 @@ function Tile({ tile, lang }: { tile: KpiTile; lang: Lang }) {
   );
 }
 
-function PanelBody({ data, lang, title }: { data: PanelData; lang: Lang; title: string }) {
+function PanelBody({ data, lang, title, pin }: { data: PanelData; lang: Lang; title: string; pin?: PanelView['pin'] }) {
   if (data.status !== 'ok') {
     if (data.status === 'forbidden') return <p className="panel-message muted">{t(lang, 'notInRights')}</p>;
     return (
@@ -79,7 +80,10 @@ function PanelBody({ data, lang, title }: { data: PanelData; lang: Lang; title: 
         {data.tiles
           .filter((tile) => tile.allowed)
           .map((tile) => (
-            <Tile key={tile.metric} tile={tile} lang={lang} />
+            <div className="kpi-slot" key={tile.metric}>
+              <Tile tile={tile} lang={lang} />
+              {pin ? <PinButton {...pin} tile={tile.metric} name={`${pin.labels.pin}: ${tile.label}`} /> : null}
+            </div>
           ))}
       </div>
     );
@@ -95,7 +99,7 @@ export function PanelFrame(props: Omit<PanelView, 'exportBase' | 'exportFormats'
   /** new figures are on their way (the old ones stay until they arrive) */
   busy?: boolean;
 }) {
-  const { id, title, data, lang, span, ignored, note, suppressBelow, filterKey, exportBase, exportFormats, busy } = props;
+  const { id, title, data, lang, span, ignored, note, suppressBelow, filterKey, exportBase, exportFormats, busy, pin } = props;
   return (
     <section className={`panel span-${span}${busy ? ' refreshing' : ''}`} aria-labelledby={`panel-${id}`} aria-busy={busy || undefined} data-panel={id} data-status={data.status} data-filters={filterKey}>
       <h2 id={`panel-${id}`}>{title}</h2>
@@ -105,7 +109,7 @@ export function PanelFrame(props: Omit<PanelView, 'exportBase' | 'exportFormats'
           {data.subtitle}
         </p>
       ) : null}
-      <PanelBody data={data} lang={lang} title={title} />
+      <PanelBody data={data} lang={lang} title={title} pin={pin} />
       {data.status === 'ok' ? disclosureLegend(lang, data.disclosure, data.suppressed, suppressBelow).map((line) => (
             <p className="legend" key={line}>
               {line}
@@ -119,9 +123,10 @@ export function PanelFrame(props: Omit<PanelView, 'exportBase' | 'exportFormats'
         </p>
       ) : null}
       {data.status === 'ok' && data.kind === 'chart' && data.chart.type === 'map' ? <p className="attribution">{t(lang, 'mapAttribution')}</p> : null}
-      {data.status === 'ok' && exportBase && exportFormats?.length ? (
+      {data.status === 'ok' && ((exportBase && exportFormats?.length) || pin) ? (
         <div className="panel-tools">
-          <ExportMenu lang={lang} base={exportBase} formats={exportFormats} label={t(lang, 'exportPanel')} />
+          {exportBase && exportFormats?.length ? <ExportMenu lang={lang} base={exportBase} formats={exportFormats} label={t(lang, 'exportPanel')} /> : null}
+          {pin ? <PinButton {...pin} name={`${pin.labels.pin}: ${title}`} /> : null}
         </div>
       ) : null}
     </section>

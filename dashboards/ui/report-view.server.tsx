@@ -13,6 +13,9 @@ import { formatDate, t, type Lang } from '../i18n';
 import { buildReport, reportFilters, type ReportFilters } from '../reports/build';
 import type { ReportDef } from '../reports/defs';
 import { canExport } from '../rights';
+import { chartWithEvents, eventContext } from '../events/context';
+import { resolvePeriod } from '../periods';
+import { appDb } from '../server/services';
 import { filterBarProps } from '../server/options';
 import { requestSnapshot } from '../server/snapshot';
 import { NoData } from './dashboard-view.server';
@@ -23,10 +26,14 @@ import { ReportTableView } from './report-table.client';
 
 type Params = Record<string, string | string[] | undefined>;
 
-/** The filters from the page URL (state=09&from=…); what does not parse is left at its default. */
+/** What a report's filter bar offers choices for. */
+export const reportSource = (def: ReportDef) => ({ filters: def.filters, metrics: def.columns.flatMap((c) => (c.metric ? [c.metric] : [])) });
+
+/** The filters from the page URL (state=09&from=…, or a relative period=last-12-months); what does not parse is left at its default. */
 function urlFilters(def: ReportDef, params: Params, dataAsOf: string | null): ReportFilters {
   const one = (k: string) => (Array.isArray(params[k]) ? params[k]![0] : params[k]) as string | undefined;
-  const date = (k: string) => (one(k) && isIsoDate(one(k)!) ? one(k) : undefined);
+  const relative = resolvePeriod(one('period'), dataAsOf);
+  const date = (k: string) => (relative ? relative[k as 'from' | 'to'] : one(k) && isIsoDate(one(k)!) ? one(k) : undefined);
   const values: Record<string, string[]> = {};
   for (const k of def.filters) {
     const v = one(k);
@@ -55,12 +62,13 @@ export async function ReportView({ def, searchParams, principal, lang }: { def: 
   const reader = pinned;
   const info = reader.info();
   const f = urlFilters(def, searchParams, info.dataAsOf);
-  const src = { filters: def.filters, metrics: def.columns.flatMap((c) => (c.metric ? [c.metric] : [])) };
+  const src = reportSource(def);
   const title = REPORTS.find((r) => r.id === def.id)!.title[lang];
   const bar = await filterBarProps(reader, principal, src, f, lang);
   let table;
   try {
     table = await buildReport(reader, def, f, principal.access, lang);
+    if (table.chart.time) table = { ...table, chart: chartWithEvents(table.chart, await eventContext(reader, principal, await appDb()), f.values) };
   } catch (e) {
     if (!isUserError(e)) throw e;
     return (

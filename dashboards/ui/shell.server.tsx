@@ -11,6 +11,9 @@ import { formatDate, t, type Lang } from '../i18n';
 import { canViewDashboard, canViewReport, describeRights, isAdmin } from '../rights';
 import { requestSnapshot } from '../server/snapshot';
 import { ts } from '../i18n-subscriptions';
+import { tm } from '../i18n-my';
+import { mayAnnotate } from '../server/events';
+import { hasStartPage } from '../server/my';
 import { mayAdminister } from '../server/admin';
 import { appDb } from '../server/services';
 import { unreadCount } from '../subscriptions/store';
@@ -29,7 +32,11 @@ export async function Shell({ principal, lang, children }: { principal: Principa
   // subscriptions and the inbox with its unread count, for those who see something to subscribe to
   const subscriber = groups.length > 0;
   const unread = subscriber ? await unreadCount(await appDb(), principal.user.username).catch(() => 0) : 0;
+  // "Mein FIS" once the user has a start page; events for those who write them
+  const mine = subscriber && (await hasStartPage(principal).catch(() => false));
   const links: NavLink[] = [
+    ...(mine ? [{ href: '/', label: tm(lang, 'myFis'), icon: '★', iconOnly: true }] : []),
+    ...(subscriber && mayAnnotate(principal) ? [{ href: '/events', label: tm(lang, 'events'), icon: '⚑', iconOnly: true }] : []),
     ...(subscriber ? [{ href: '/inbox', label: ts(lang, 'inbox'), badge: unread, title: ts(lang, 'unreadItems'), icon: '✉' }] : []),
     ...(subscriber || mayAdminister(principal, 'subscriptions') ? [{ href: '/subscriptions', label: ts(lang, 'subscriptions'), icon: '↻' }] : []),
   ];

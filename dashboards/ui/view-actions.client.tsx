@@ -18,7 +18,7 @@ export interface ViewActionsProps {
 
 export function ViewActions({ kind, id, labels, formats, canSubscribe }: ViewActionsProps) {
   const params = useSearchParams();
-  const filters = new URLSearchParams([...params.entries()].filter(([k]) => k !== kind && k !== 'format'));
+  const filters = new URLSearchParams([...params.entries()].filter(([k]) => k !== kind && k !== 'format' && k !== 'dropped'));
   const subscribe = new URLSearchParams([[kind, id], ...filters.entries()]);
   const file = (f: string) => `/api/dashboards/${id}/export?${new URLSearchParams([...filters.entries(), ['format', f]]).toString()}`;
   if (!canSubscribe && !formats.length) return null;

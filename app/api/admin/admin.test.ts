@@ -96,6 +96,12 @@ describe('rights of the administration', () => {
       '/api/subscriptions/[sub]/deliver': [''],
       '/api/inbox': [''],
       '/api/inbox/[item]': [''],
+      // "Mein FIS": views, the start page and events are for those who see a dashboard or report
+      '/api/me/views': ['', '?target=/dashboards/pending'],
+      '/api/me/views/[id]': [''],
+      '/api/me/start': [''],
+      '/api/events': ['', '?from=2020-01-01&to=2030-12-31'],
+      '/api/events/[id]': [''],
     };
     for (const r of routes().filter((x) => !x.path.startsWith('/api/admin/') && !harmless.has(x.path))) {
       expect(asks[r.path], `a new route ${r.path}: add it to this test`).toBeDefined();

@@ -1,9 +1,10 @@
 import { forbidden, notFound } from 'next/navigation';
 import { reportDef } from '@/dashboards/reports/defs';
 import { canViewReport } from '@/dashboards/rights';
+import { pageState } from '@/dashboards/server/my';
 import { currentLang, requirePrincipal } from '@/dashboards/server/page';
-import { SubscribeAndDownload } from '@/dashboards/ui/view-actions.server';
-import { ReportView } from '@/dashboards/ui/report-view.server';
+import { PageActions } from '@/dashboards/ui/my.server';
+import { ReportView, reportSource } from '@/dashboards/ui/report-view.server';
 
 export const dynamic = 'force-dynamic';
 
@@ -14,10 +15,12 @@ export default async function ReportPage({ params, searchParams }: { params: Pro
   if (!def) notFound();
   if (!canViewReport(principal, id)) forbidden();
   const lang = await currentLang();
+  const sp = await searchParams;
+  const { notice } = await pageState(principal, `/reports/${id}`, reportSource(def), sp, lang);
   return (
     <>
-      <SubscribeAndDownload kind="report" id={id} principal={principal} lang={lang} />
-      <ReportView def={def} searchParams={await searchParams} principal={principal} lang={lang} />
+      <PageActions kind="report" id={id} principal={principal} lang={lang} notice={notice} />
+      <ReportView def={def} searchParams={sp} principal={principal} lang={lang} />
     </>
   );
 }

@@ -3,6 +3,7 @@ import { mayAdminister } from '@/dashboards/server/admin';
 import { currentLang, requirePrincipal } from '@/dashboards/server/page';
 import { appDb } from '@/dashboards/server/services';
 import { ta } from '@/dashboards/i18n-admin';
+import { tm } from '@/dashboards/i18n-my';
 import { RoleHistoryView } from '@/dashboards/ui/admin-views';
 import { RoleEditor } from '@/dashboards/ui/role-editor.client';
 import { getRole, roleHistory } from '@/roles/store';
@@ -24,7 +25,8 @@ export default async function RolePage({ params }: { params: Promise<{ name: str
       {role ? (
         <>
           <p>
-            <a href={`/admin/roles/new?copy=${encodeURIComponent(name)}`}>{ta(lang, 'roleCopy')}</a>
+            <a href={`/admin/roles/new?copy=${encodeURIComponent(name)}`}>{ta(lang, 'roleCopy')}</a> ·{' '}
+            <a href={`/admin/roles/${encodeURIComponent(name)}/start`} data-testid="role-start-link">{tm(lang, 'roleStartPage')}</a>
           </p>
           {/* keyed by version: after a save or restore the form starts from the stored definition */}
           <RoleEditor key={role.version} lang={lang} initial={role} version={role.version} />
