@@ -23,6 +23,8 @@ const nextConfig = {
   typedRoutes: false,
   // forbidden() renders app/forbidden.tsx with status 403
   experimental: { authInterrupts: true },
+  // no Buffer polyfill in the browser (dashboards/ui/buffer-stub.ts says why)
+  turbopack: { resolveAlias: { buffer: { browser: './dashboards/ui/buffer-stub.ts' }, 'next/dist/compiled/buffer': { browser: './dashboards/ui/buffer-stub.ts' } } },
 };
 
 export default nextConfig;

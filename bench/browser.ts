@@ -82,8 +82,11 @@ export async function benchBrowser(ctx: BenchContext): Promise<void> {
   const reps = ctx.quick ? 2 : 3;
   try {
     const { context, page } = await loginAs(browser, url, 'leitung', TABLET);
+    // a colleague with the same rights, in a browser of their own: what they choose after us comes from the answer cache
+    const colleague = await loginAs(browser, url, 'leitung', TABLET);
     const usable: number[] = [];
     const redraw: number[] = [];
+    const redrawAskedBefore: number[] = [];
     const js: number[] = [];
     for (const d of DASHBOARD_DEFS) {
       const path = `/dashboards/${d.slug}`;
@@ -95,6 +98,18 @@ export async function benchBrowser(ctx: BenchContext): Promise<void> {
       js.push(bytes);
       const u: number[] = [];
       const r: number[] = [];
+      const rc: number[] = [];
+      const choose = async (p: Page, state: string) => {
+        const t0 = await pageNow(p);
+        await p.selectOption('select[name="state"]', state);
+        await p.waitForFunction(
+          (s) => [...document.querySelectorAll('section.panel[data-filters]')].every((x) => (JSON.parse(x.getAttribute('data-filters') ?? '{}') as { values?: { state?: string[] } }).values?.state?.[0] === s),
+          state,
+          { timeout: 60_000 },
+        );
+        await settled(p);
+        return (await pageNow(p)) - t0;
+      };
       for (let i = 0; i < reps; i++) {
         await page.goto(path);
         await settled(page);
@@ -102,26 +117,28 @@ export async function benchBrowser(ctx: BenchContext): Promise<void> {
         if (!(await page.locator('select[name="state"]').count())) continue;
         // a state not chosen before on this dashboard: nothing of it can be cached
         const state = ['09', '05', '03', '14', '01'][i]!;
-        const t0 = await pageNow(page);
-        await page.selectOption('select[name="state"]', state);
-        await page.waitForFunction(
-          (s) => [...document.querySelectorAll('section.panel[data-filters]')].every((p) => (JSON.parse(p.getAttribute('data-filters') ?? '{}') as { values?: { state?: string[] } }).values?.state?.[0] === s),
-          state,
-          { timeout: 60_000 },
-        );
-        await settled(page);
-        r.push((await pageNow(page)) - t0);
+        r.push(await choose(page, state));
+        // the same state chosen by the colleague afterwards: the answers are in the cache, the charts redraw in their browser
+        await colleague.page.goto(path);
+        await settled(colleague.page);
+        rc.push(await choose(colleague.page, state));
       }
       usable.push(median(u));
       if (r.length) redraw.push(median(r));
       ctx.record({ section: 'browser', name: `${d.slug}: usable (tablet)`, value: Math.round(median(u)), unit: 'ms', target: '<= 1500' });
-      if (r.length) ctx.record({ section: 'browser', name: `${d.slug}: state filter → redrawn`, value: Math.round(median(r)), unit: 'ms', target: '<= 300' });
+      if (r.length) ctx.record({ section: 'browser', name: `${d.slug}: state filter → redrawn`, value: Math.round(median(r)), unit: 'ms', target: '<= 300', note: 'a state not chosen before: every answer computed' });
+      if (rc.length) {
+        redrawAskedBefore.push(median(rc));
+        ctx.record({ section: 'browser', name: `${d.slug}: state filter → redrawn, chosen before by a colleague`, value: Math.round(median(rc)), unit: 'ms', target: '<= 300', note: 'same rights, answers from the cache' });
+      }
       ctx.record({ section: 'browser', name: `${d.slug}: JS transferred (gzip)`, value: Math.round(bytes / 1024), unit: 'KB', target: '<= 350' });
     }
     ctx.record({ section: 'browser', name: 'slowest dashboard: usable', value: Math.round(Math.max(...usable)), unit: 'ms', target: '<= 1500' });
-    if (redraw.length) ctx.record({ section: 'browser', name: 'slowest dashboard: filter → redrawn', value: Math.round(Math.max(...redraw)), unit: 'ms', target: '<= 300' });
+    if (redraw.length) ctx.record({ section: 'browser', name: 'slowest dashboard: filter → redrawn', value: Math.round(Math.max(...redraw)), unit: 'ms', target: '<= 300', note: 'a state not chosen before' });
+    if (redrawAskedBefore.length) ctx.record({ section: 'browser', name: 'slowest dashboard: filter → redrawn, chosen before by a colleague', value: Math.round(Math.max(...redrawAskedBefore)), unit: 'ms', target: '<= 300' });
     ctx.record({ section: 'browser', name: 'largest dashboard route: JS transferred', value: Math.round(Math.max(...js) / 1024), unit: 'KB', target: '<= 350' });
     await context.close();
+    await colleague.context.close();
   } finally {
     await browser.close();
     server.kill('SIGTERM');

@@ -87,9 +87,15 @@ describe.skipIf(!!env.skip)(`dashboards in Chromium${env.skip ? ` (skipped: ${en
     const { context, page, errors } = await login('leitung');
     await page.goto('/dashboards/applications');
     await settled(page);
+    // a filter change is one request to the server: the changed panels and the bar's choices, streamed
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (new URL(r.url()).pathname.startsWith('/api/dashboards/')) asked.push(new URL(r.url()).pathname);
+    });
     await page.selectOption('select[name="state"]', '09');
     await page.waitForURL(/state=09/);
     await settled(page);
+    expect(asked).toEqual(['/api/dashboards/applications/view']);
     const filters = await page.locator('section.panel').evaluateAll((ss) => ss.map((s) => s.getAttribute('data-filters') ?? ''));
     for (const f of filters) expect(JSON.parse(f).values.state).toEqual(['09']);
     await page.reload();

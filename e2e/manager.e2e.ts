@@ -140,12 +140,14 @@ describe.skipIf(!!env.skip)(`what a manager sees${env.skip ? ` (skipped: ${env.s
     const serious = (await axeRun(page)).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id} (${v.nodes.length})`);
     expect(serious).toEqual([]);
     // into the menu, along it, and out with Escape, back on the button
+    // the menu moves the focus in the next animation frame
+    const focused = () => page.evaluate(() => document.activeElement?.textContent);
     await page.keyboard.press('ArrowDown');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Lagebild');
+    await expect.poll(focused).toBe('Lagebild');
     await page.keyboard.press('ArrowDown');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Asylanträge');
+    await expect.poll(focused).toBe('Asylanträge');
     await page.keyboard.press('End');
-    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Berufssprachkurse');
+    await expect.poll(focused).toBe('Berufssprachkurse');
     await page.keyboard.press('Escape');
     expect(await button.getAttribute('aria-expanded')).toBe('false');
     expect(await menu.isVisible()).toBe(false);

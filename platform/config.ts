@@ -89,6 +89,7 @@ const schema = z.object({
   FIS_ETL_RECONCILE: z.enum(['full-runs', 'always']).default('full-runs'),
   FIS_ETL_RETRIES: intFrom(3, 0),
   FIS_LAKE_DIR: z.string().trim().optional(),
+  FIS_WEB_WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   PORT: intFrom(3000, 1),
   HOST: z.string().default('127.0.0.1'),
 });
@@ -112,7 +113,8 @@ export interface Config {
   trustedProxies: Cidr[];
   freshnessHours: number;
   etl: { overlapMinutes: number; reconcile: 'full-runs' | 'always'; retries: number; lakeDir?: string };
-  http: { port: number; host: string };
+  /** `workers`: web processes `fis serve` starts behind one port (node:cluster) */
+  http: { port: number; host: string; workers: number };
   /** OpenID Connect single sign-on, when an issuer is configured */
   oidc?: { issuer: string; clientId: string; clientSecret?: string; scopes: string; groupsClaim: string; name: string };
   /** who may log in with a local password: everyone, only administrators (break-glass), nobody */
@@ -186,7 +188,7 @@ export function parseConfig(env: Record<string, string | undefined>): Config {
       retries: e.FIS_ETL_RETRIES,
       lakeDir: e.FIS_LAKE_DIR ? resolve(/*turbopackIgnore: true*/ projectRoot, e.FIS_LAKE_DIR) : undefined,
     },
-    http: { port: e.PORT, host: e.HOST },
+    http: { port: e.PORT, host: e.HOST, workers: e.FIS_WEB_WORKERS },
     oidc: e.FIS_OIDC_ISSUER
       ? { issuer: e.FIS_OIDC_ISSUER, clientId: e.FIS_OIDC_CLIENT_ID ?? '', clientSecret: e.FIS_OIDC_CLIENT_SECRET, scopes: e.FIS_OIDC_SCOPES, groupsClaim: e.FIS_OIDC_GROUPS_CLAIM, name: e.FIS_OIDC_NAME }
       : undefined,

@@ -4,6 +4,7 @@
  * above add gauges that are read at scrape time (`gauge(...)`: the answer cache, the snapshot's
  * age, the ETL's last runs), so nothing has to be pushed.
  */
+import cluster from 'node:cluster';
 import client from 'prom-client';
 
 interface Metrics {
@@ -50,7 +51,14 @@ function create(): Metrics {
 export const metrics = (): Metrics => (g.__fisMetrics ??= create());
 
 /** A gauge whose values are read when Prometheus scrapes (registered once per name). */
-export function gauge(name: string, help: string, labelNames: string[], read: () => Array<{ labels?: Record<string, string>; value: number }> | Promise<Array<{ labels?: Record<string, string>; value: number }>>): void {
+export function gauge(
+  name: string,
+  help: string,
+  labelNames: string[],
+  read: () => Array<{ labels?: Record<string, string>; value: number }> | Promise<Array<{ labels?: Record<string, string>; value: number }>>,
+  /** how the workers of `fis serve --workers` combine: summed (what each holds), or the largest (the same fact seen by each) */
+  aggregator: 'sum' | 'max' = 'sum',
+): void {
   const m = metrics();
   if (m.gauges.has(name)) return;
   const gg = new client.Gauge({
@@ -58,6 +66,7 @@ export function gauge(name: string, help: string, labelNames: string[], read: ()
     help,
     labelNames,
     registers: [m.registry],
+    aggregator,
     async collect() {
       this.reset();
       for (const v of await read()) {
@@ -79,6 +88,7 @@ export function routePattern(path: string, status: number): string {
     [/^\/reports\/[^/]+$/, '/reports/[id]'],
     [/^\/api\/reports\/[^/]+\/export$/, '/api/reports/[id]/export'],
     [/^\/api\/dashboards\/[^/]+\/panels\/[^/]+(\/export)?$/, '/api/dashboards/[slug]/panels/[panel]$1'],
+    [/^\/api\/dashboards\/[^/]+\/(view|filters|export)$/, '/api/dashboards/[slug]/$1'],
     [/^\/api\/admin\/(roles|users|groups)\/[^/]+(\/[a-z]+)?$/, '/api/admin/$1/[name]$2'],
     [/^\/admin\/(roles|users|groups)\/[^/]+$/, '/admin/$1/[name]'],
     [/^\/api\/me\/views\/[^/]+$/, '/api/me/views/[id]'],
@@ -88,4 +98,55 @@ export function routePattern(path: string, status: number): string {
   for (const [re, to] of rules) if (re.test(p)) return p.replace(re, to);
   // what is left are the app's static routes (anything else answered 404 above)
   return /^\/[a-z0-9/_.-]{0,60}$/.test(p) ? p : 'other';
+}
+
+/**
+ * Several web processes behind one port (`fis serve --workers N`, platform/web-cluster.ts): a
+ * scrape reaches one worker, which asks the primary process for the metrics of all workers,
+ * combined (counters and histograms summed; gauges as each declares).
+ */
+const METRICS_REQ = 'fis:metrics-req';
+const METRICS_RES = 'fis:metrics-res';
+export const isClusterWorker = () => cluster.isWorker && typeof process.send === 'function';
+
+/** In a worker: answer the primary's collection requests with this process's registry. */
+export function serveWorkerMetrics(): void {
+  new client.AggregatorRegistry();
+  client.AggregatorRegistry.setRegistries([metrics().registry]);
+}
+
+/** In the primary: combine the workers' metrics for the worker that was scraped. */
+export function answerMetricsRequests(on: (listener: (worker: { send(m: unknown): void }, message: { type?: string; id?: number }) => void) => void): void {
+  const aggregator = new client.AggregatorRegistry();
+  on((worker, message) => {
+    if (message?.type !== METRICS_REQ) return;
+    aggregator.clusterMetrics().then(
+      (text) => worker.send({ type: METRICS_RES, id: message.id, text, contentType: aggregator.contentType }),
+      (e: unknown) => worker.send({ type: METRICS_RES, id: message.id, error: String((e as Error).message ?? e) }),
+    );
+  });
+}
+
+let requestId = 0;
+
+/** The text Prometheus gets: this process's registry, or in a worker, all workers' combined. */
+export async function scrape(): Promise<{ text: string; contentType: string }> {
+  const { registry } = metrics();
+  if (!isClusterWorker()) return { text: await registry.metrics(), contentType: registry.contentType };
+  const id = ++requestId;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      process.off('message', onMessage);
+      reject(new Error('the primary process did not answer with the workers\' metrics within 10 s'));
+    }, 10_000);
+    const onMessage = (m: { type?: string; id?: number; text?: string; contentType?: string; error?: string }) => {
+      if (m?.type !== METRICS_RES || m.id !== id) return;
+      clearTimeout(timer);
+      process.off('message', onMessage);
+      if (m.error) reject(new Error(m.error));
+      else resolve({ text: m.text!, contentType: m.contentType! });
+    };
+    process.on('message', onMessage);
+    process.send!({ type: METRICS_REQ, id });
+  });
 }

@@ -45,6 +45,33 @@ export async function principalFor(db: AppDb, user: StoredUser, suppressBelow: n
   return buildPrincipal(user, await getRoles(db, user.roles), suppressBelow);
 }
 
+/**
+ * The principal of a session. Building one (the roles' rules read, the CASL ability compiled) costs
+ * more than the rest of a cached answer, and a manager asks many questions a minute with the same
+ * rights: principals are kept by everything they are made of — the user's fields that rights
+ * depend on and the versions of the user's roles, as read with the session in the same statement.
+ * A changed user or role (an admin's edit, a restore, another process's change) is a different key,
+ * so a kept principal can never be older than the row it was read with.
+ */
+const principals = new Map<string, Principal>();
+const PRINCIPALS_KEPT = 2000;
+
+export async function principalForSession(db: AppDb, session: { user: StoredUser; roleVersions: string }, suppressBelow: number): Promise<Principal> {
+  const u = session.user;
+  const key = JSON.stringify([u.user_id, u.username, u.display_name, u.roles, u.offices, u.states, u.must_change_password, session.roleVersions, suppressBelow]);
+  const kept = principals.get(key);
+  if (kept) {
+    // most recently used last
+    principals.delete(key);
+    principals.set(key, kept);
+    return kept;
+  }
+  const p = await principalFor(db, u, suppressBelow);
+  principals.set(key, p);
+  if (principals.size > PRINCIPALS_KEPT) principals.delete(principals.keys().next().value!);
+  return p;
+}
+
 /** For `--as USER` on the CLI: the same rights the web app applies to that user. */
 export async function principalByName(db: AppDb, username: string, suppressBelow: number): Promise<Principal> {
   const user = await getUser(db, username);

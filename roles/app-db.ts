@@ -530,14 +530,14 @@ export const appDbDir = (dataDir: string) => join(dataDir, 'app');
  * Opens the app-state database; `serve` hosts an embedded one for other processes (web server).
  * Runs pending migrations.
  */
-export async function openAppDb(opts: { dataDir: string; url?: string; serve?: boolean }): Promise<AppDbHandle> {
+export async function openAppDb(opts: { dataDir: string; url?: string; serve?: boolean; maxClients?: number }): Promise<AppDbHandle> {
   let client: PgClient;
   let close: () => Promise<void>;
   if (opts.url) {
     client = await openPg({ kind: 'postgres', url: opts.url }, { label: 'app-state database', purpose: 'app', pool: true });
     close = () => client.close();
   } else {
-    const shared = await openSharedPglite(appDbDir(opts.dataDir), { label: 'app-state database', serve: opts.serve ?? false });
+    const shared = await openSharedPglite(appDbDir(opts.dataDir), { label: 'app-state database', serve: opts.serve ?? false, maxClients: opts.maxClients });
     client = shared.client;
     close = shared.close;
   }

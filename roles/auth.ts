@@ -13,7 +13,7 @@ import type { AppDb } from './app-db';
 import { DUMMY_HASH, hashPassword, validatePassword, verifyPassword } from './passwords';
 import { metrics } from '../platform/metrics';
 import { defineAbilityFor } from './ability';
-import { audit, getRoles, getUserById, getUser, type StoredUser } from './store';
+import { audit, getRoles, getUserById, getUser, toUser, userColumns, type StoredUser } from './store';
 
 export interface AuthSettings {
   idleMinutes: number;
@@ -233,28 +233,38 @@ export const tokenHash = (t: string) => sha256(t);
 export interface Session {
   user: StoredUser;
   csrf: string;
+  /** The user's roles with their versions ("name:version,…"): what a principal built from them depends on besides the user row. */
+  roleVersions: string;
 }
 
-/** The session of a cookie token: undefined when unknown, expired (idle or absolute) or the user is deactivated. */
+const sessionUserColumns = sql.raw(userColumns.map((c) => `u.${c}`).join(', '));
+
+/**
+ * The session of a cookie token: undefined when unknown, expired (idle or absolute) or the user is
+ * deactivated. One statement reads the session, its user and the versions of the user's roles (a
+ * request pays one round trip to the app-state database, not three).
+ */
 export async function sessionFromToken(db: AppDb, t: string | undefined, s: AuthSettings = DEFAULT_AUTH): Promise<Session | undefined> {
   if (!t || t.length > 100) return undefined;
   const idHash = sha256(t);
-  const row = await sql<{ user_id: string; csrf_token: string; idle: boolean; expired: boolean; touch: boolean }>`
-    SELECT user_id, csrf_token,
-           last_seen_at < now() - make_interval(mins => ${s.idleMinutes}) AS idle,
-           expires_at < now() AS expired,
-           last_seen_at < now() - interval '30 seconds' AS touch
-      FROM session WHERE id_hash = ${idHash}`.execute(db);
+  const row = await sql<Record<string, unknown> & { csrf_token: string; idle: boolean; expired: boolean; touch: boolean; role_versions: string }>`
+    SELECT ${sessionUserColumns}, s.csrf_token,
+           s.last_seen_at < now() - make_interval(mins => ${s.idleMinutes}) AS idle,
+           s.expires_at < now() AS expired,
+           s.last_seen_at < now() - interval '30 seconds' AS touch,
+           (SELECT coalesce(string_agg(r.name || ':' || r.version, ',' ORDER BY r.name), '') FROM role r WHERE r.name = ANY (u.roles)) AS role_versions
+      FROM session s JOIN app_user u ON u.user_id = s.user_id
+     WHERE s.id_hash = ${idHash}`.execute(db);
   const r = row.rows[0];
   if (!r) return undefined;
   if (r.idle || r.expired) {
     await db.deleteFrom('session').where('id_hash', '=', idHash).execute();
     return undefined;
   }
-  const user = await getUserById(db, String(r.user_id));
-  if (!user || !user.active) return undefined;
+  const user = toUser(Object.fromEntries(userColumns.map((c) => [c, r[c]])));
+  if (!user.active) return undefined;
   if (r.touch) await db.updateTable('session').set({ last_seen_at: sql`now()` }).where('id_hash', '=', idHash).execute();
-  return { user, csrf: r.csrf_token };
+  return { user, csrf: r.csrf_token, roleVersions: r.role_versions };
 }
 
 /** Ends a session; answers the ID token of a single sign-on session (for the provider's logout). */

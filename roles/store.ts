@@ -182,11 +182,12 @@ export async function roleHistory(db: AppDb, name: string): Promise<RoleVersion[
   }));
 }
 
-const userColumns = [
+/** The columns of a stored user (never more: the password hash stays in the app-state database). */
+export const userColumns = [
   'user_id', 'username', 'display_name', 'roles', 'offices', 'states', 'active', 'must_change_password', 'is_demo', 'version', 'password_hash', 'failed_logins', 'locked_until', 'otp_expires_at', 'oidc_subject', 'oidc_groups', 'email',
 ] as const;
 
-const toUser = (u: Record<string, unknown>): StoredUser => ({ ...(u as unknown as StoredUser), version: Number(u.version), failed_logins: Number(u.failed_logins) });
+export const toUser = (u: Record<string, unknown>): StoredUser => ({ ...(u as unknown as StoredUser), version: Number(u.version), failed_logins: Number(u.failed_logins) });
 
 export async function getUser(db: AppDb, username: string): Promise<StoredUser | undefined> {
   const u = await db.selectFrom('app_user').select(userColumns).where('username', '=', username).executeTakeFirst();

@@ -10,8 +10,9 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fisAsync, refusal, tempDir } from '../test/helpers';
 import { openAppDb, type AppDbHandle } from './app-db';
+import { principalForSession } from './access';
 import { changePassword, login, sessionFromToken, tokenHash } from './auth';
-import { getRole, getUser, installDemo, roleHistory } from './store';
+import { getRole, getUser, installDemo, roleHistory, updateRole } from './store';
 import { createUser, exportRoles, importRoles, resetPassword, updateUser } from './users';
 
 const t = tempDir();
@@ -33,6 +34,28 @@ afterAll(async () => {
 });
 
 describe('users', () => {
+  it('keeps a principal per user and role versions: an edited role or user applies to the next request of an open session', async () => {
+    const s = await login(app.db, 'region-sued', 'demo-password-1', meta());
+    const principal = async () => principalForSession(app.db, (await sessionFromToken(app.db, s.token))!, 3);
+    const first = await principal();
+    expect(await principal()).toBe(first);
+    expect(first.ability.can('view', 'Report')).toBe(true);
+    const role = (await getRole(app.db, 'regional-head'))!;
+    const def = ({ rules }: { rules: typeof role.rules }) => ({ name: role.name, label_de: role.label_de, label_en: role.label_en, description: role.description, rules });
+    await updateRole(app.db, 'regional-head', def({ rules: role.rules.filter((r) => r.subject !== 'Report') }), role.version, 'admin');
+    const narrowed = await principal();
+    expect(narrowed).not.toBe(first);
+    expect(narrowed.ability.can('view', 'Report')).toBe(false);
+    const restored = (await getRole(app.db, 'regional-head'))!;
+    await updateRole(app.db, 'regional-head', def(role), restored.version, 'admin');
+    expect((await principal()).ability.can('view', 'Report')).toBe(true);
+    const states = (await principal()).user.states;
+    await updateUser(app.db, 'region-sued', { states: ['09'] }, 'admin');
+    expect((await principal()).user.states).toEqual(['09']);
+    expect(JSON.stringify((await principal()).access.domains)).not.toContain('"08"');
+    await updateUser(app.db, 'region-sued', { states }, 'admin');
+  });
+
   it('creates a user with a one-time password that logs in, must be changed, and is never logged', async () => {
     const { user, password } = await createUser(app.db, { username: 'nina.nord', display_name: 'Nina Nord', roles: ['regional-head'], states: ['01', '02'] }, 'admin');
     expect(user).toMatchObject({ roles: ['regional-head'], states: ['01', '02'], offices: [], active: true, must_change_password: true });

@@ -319,9 +319,18 @@ export class SnapshotReader implements SnapshotSource {
     return new PinnedSnapshot(this, await this.refresh());
   }
 
+  /** The current pointer, read again only when the file changed (a stat instead of a read per question). */
   info(): SnapshotInfo | undefined {
-    return readCurrent(this.dataDir);
+    const stamp = this.stamp();
+    if (stamp !== this.infoStamp) {
+      this.infoCache = readCurrent(this.dataDir);
+      this.infoStamp = stamp;
+    }
+    return this.infoCache;
   }
+
+  private infoStamp: string | undefined;
+  private infoCache: SnapshotInfo | undefined;
 
   close(): void {
     if (this.sweeper) clearInterval(this.sweeper);

@@ -310,6 +310,35 @@ describe('panel data and filter choices for the browser', () => {
     const choices = (await bar.json()) as { filters: Array<{ key: string; options: Array<{ code: string }> }> };
     expect(choices.filters.find((f) => f.key === 'office')?.options.map((o) => o.code) ?? ['MUC']).toEqual(['MUC']);
   });
+
+  it('streams a filter change in one request — the same panels and choices, the same rights, a line of error for what is not for the viewer', async () => {
+    const view = ((await import('./dashboards/[slug]/view/route')) as unknown as { GET: Routed }).GET;
+    const lines = async (path: string, slug: string, cookie?: string) => {
+      const r = await view(req(path, { cookie }), { params: Promise.resolve({ slug }) });
+      return { status: r.status, type: r.headers.get('content-type'), lines: r.status === 200 ? (await r.text()).trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>) : [] };
+    };
+    expect((await lines('/api/dashboards/offices/view?panels=league&bar=1', 'offices')).status).toBe(401);
+    const muc = await loginAs('ast-muc');
+    expect((await lines('/api/dashboards/integration-courses/view?panels=kpis', 'integration-courses', muc.cookie)).status).toBe(403);
+    expect((await lines('/api/dashboards/nope/view?panels=x', 'nope', muc.cookie)).status).toBe(404);
+    const many = await view(req(`/api/dashboards/offices/view?panels=${Array.from({ length: 40 }, (_, i) => `p${i}`).join(',')}`, { cookie: muc.cookie }), { params: Promise.resolve({ slug: 'offices' }) });
+    expect(many.status).toBe(400);
+    // a state outside the scope shows nothing of it, as on the one-panel route; an unknown panel is a line with its sentence
+    const r = await lines('/api/dashboards/offices/view?panels=league,nope&bar=1&state=08', 'offices', muc.cookie);
+    expect(r.status).toBe(200);
+    expect(r.type).toMatch(/^application\/x-ndjson/);
+    expect(r.lines).toHaveLength(3);
+    const league = r.lines.find((l) => (l.panel as { id?: string } | undefined)?.id === 'league')!.panel as { data: { chart?: { categories: Array<{ code: string }> } } };
+    expect(league.data.chart?.categories.map((c) => c.code) ?? []).toEqual([]);
+    expect(r.lines.find((l) => l.panel === 'nope')?.error).toMatch(/no panel "nope"/);
+    const bar = r.lines.find((l) => 'bar' in l)!.bar as { filters: Array<{ key: string; options: Array<{ code: string }> }> };
+    expect(bar.filters.find((f) => f.key === 'office')?.options.map((o) => o.code) ?? ['MUC']).toEqual(['MUC']);
+    // cell for cell what the one-panel and filter routes answer
+    const own = await lines('/api/dashboards/offices/view?panels=league&bar=1', 'offices', muc.cookie);
+    const single = await (await get('/api/dashboards/offices/panels/league', { slug: 'offices', panel: 'league' }, muc.cookie)).json();
+    expect(own.lines.find((l) => 'panel' in l)!.panel).toEqual(single);
+    expect(own.lines.find((l) => 'bar' in l)!.bar).toEqual(await (await get('/api/dashboards/offices/filters', { slug: 'offices' }, muc.cookie)).json());
+  });
 });
 
 describe('GET /api/admin/audit', () => {

@@ -52,18 +52,44 @@ export function registerServe(program: Command): void {
     .description('serve the web app (production build; --dev for development)')
     .option('--port <n>', 'port (default: PORT or 3000)', intOption('--port', 0, 65535))
     .option('--host <address>', 'address to listen on (default: HOST or 127.0.0.1)', once('--host'))
+    .option('--workers <n>', 'web processes behind the port, one per core is sensible (default: FIS_WEB_WORKERS or 1)', intOption('--workers', 1, 64))
     .option('--dev', "Next.js development mode (rebuilds on change)")
     .action(
-      action(async (o: { port?: number; host?: string; dev?: boolean }) => {
+      action(async (o: { port?: number; host?: string; workers?: number; dev?: boolean }) => {
         const config = getConfig();
-        if (!o.dev) await refuseUnfitProduction();
+        const workers = o.dev ? 1 : (o.workers ?? config.http.workers);
+        const cluster = (await import('node:cluster')).default;
+        if (workers > 1 && cluster.isPrimary) {
+          await refuseUnfitProduction();
+          const { runPrimary, slotsPerWorker } = await import('../../platform/web-cluster');
+          await runPrimary({
+            workers,
+            env: { FIS_QUERY_CONCURRENCY: String(config.answers.concurrency || slotsPerWorker(workers)) },
+            // the embedded app-state database is hosted here, migrated once, and shared with the workers
+            prepare: async () => {
+              if (config.appDbUrl) return async () => {};
+              const { openAppDb } = await import('../../roles/app-db');
+              const app = await openAppDb({ dataDir: config.dataDir, serve: true, maxClients: 4 * workers + 4 });
+              return () => app.close();
+            },
+          });
+          return;
+        }
+        if (!o.dev && !cluster.isWorker) await refuseUnfitProduction();
         const web = await serveWeb({ port: o.port ?? config.http.port, host: o.host ?? config.http.host, dev: o.dev });
-        log.info(`FIS is serving on ${web.url}/`);
-        // the port actually bound (for --port 0), for whoever started us
-        process.stdout.write(`${web.url}\n`);
         const stop = () => void web.close().then(() => process.exit(0));
         process.once('SIGTERM', stop);
         process.once('SIGINT', stop);
+        if (cluster.isWorker) {
+          const { serveWorkerMetrics } = await import('../../platform/metrics');
+          const { announceWorker } = await import('../../platform/web-cluster');
+          serveWorkerMetrics();
+          announceWorker(web.url);
+        } else {
+          log.info(`FIS is serving on ${web.url}/`);
+          // the port actually bound (for --port 0), for whoever started us
+          process.stdout.write(`${web.url}\n`);
+        }
         await new Promise(() => {});
       }),
     );

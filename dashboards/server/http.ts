@@ -13,7 +13,7 @@ import { UserError, isUserError, oneLine } from '../../platform/errors';
 import { createLogger } from '../../platform/logger';
 import { clientAddressOf } from '../../platform/net';
 import { PEER_HEADER, peerHeaderTrusted } from '../../platform/peer';
-import { principalFor, type Principal } from '../../roles/access';
+import { principalForSession, type Principal } from '../../roles/access';
 import { CSRF_HEADER, DEFAULT_AUTH, SESSION_COOKIE, csrfValid, sessionFromToken, type AuthSettings, type Session } from '../../roles/auth';
 import { appDb, services } from './services';
 
@@ -40,7 +40,7 @@ export async function resolveSession(token: string | undefined): Promise<{ sessi
   const db = await appDb();
   const session = await sessionFromToken(db, token, authSettings());
   if (!session) return {};
-  return { session, principal: await principalFor(db, session.user, services().config.suppressionMin) };
+  return { session, principal: await principalForSession(db, session, services().config.suppressionMin) };
 }
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);

@@ -1,10 +1,12 @@
 /**
  * What a dashboard page needs per panel and for its filter bar — the same for the first render on
  * the server and for the panels the browser asks again after a filter change
- * (GET /api/dashboards/<slug>/panels/<panel>, GET /api/dashboards/<slug>/filters).
+ * (GET /api/dashboards/<slug>/view: the changed panels and the filter bar in one streamed answer;
+ * GET /api/dashboards/<slug>/panels/<panel> and …/filters: one at a time).
  */
 import 'server-only';
-import { UserError } from '../../platform/errors';
+import { UserError, isUserError, oneLine } from '../../platform/errors';
+import { createLogger } from '../../platform/logger';
 import type { Principal } from '../../roles/access';
 import type { SnapshotSource } from '../../warehouse/snapshots';
 import { dashboardDef, type DashboardDef } from '../defs';
@@ -52,3 +54,33 @@ export async function panelView(snapshot: SnapshotSource, principal: Principal, 
 export const filtersOf = (snapshot: SnapshotSource, def: DashboardDef, params: Record<string, string | string[] | undefined>) => parseFilters(params, def, snapshot.info()?.dataAsOf ?? null);
 
 export const barView = (snapshot: SnapshotSource, principal: Principal, def: DashboardDef, f: Filters, lang: Lang) => filterBarProps(snapshot, principal, dashboardSource(def), f, lang);
+
+const log = createLogger('web');
+
+/** One line of a streamed filter change: a panel, the filter bar, or why a panel is missing (one sentence). */
+export type LiveLine = { panel: PanelView } | { bar: Awaited<ReturnType<typeof barView>> } | { error: string; panel?: string };
+
+/**
+ * What a filter change needs, in one request (one session and rights check instead of one per
+ * panel): the panels asked for and, with `bar`, the filter bar's choices — each written as a line
+ * of JSON (NDJSON) the moment it is ready, so the browser draws the quick panels while the slow
+ * ones are still being computed. A panel the user may not see is a line with its error, never its
+ * data; the stream ends when every part is written.
+ */
+export function liveStream(snapshot: SnapshotSource, principal: Principal, def: DashboardDef, panelIds: readonly string[], bar: boolean, f: Filters, lang: Lang): ReadableStream<Uint8Array> {
+  const enc = new TextEncoder();
+  const failed = (panel: string | undefined) => (e: unknown): LiveLine => {
+    if (!isUserError(e)) log.error(`live ${def.slug}/${panel ?? 'filters'}: ${oneLine(e)}`, { stack: (e as Error).stack });
+    return { error: isUserError(e) ? e.message : 'An internal error occurred; it has been logged.', ...(panel ? { panel } : {}) };
+  };
+  const parts: Array<Promise<LiveLine>> = [
+    ...[...new Set(panelIds)].map((id) => panelView(snapshot, principal, def, id, f, lang).then((panel): LiveLine => ({ panel }), failed(id))),
+    ...(bar ? [barView(snapshot, principal, def, f, lang).then((b): LiveLine => ({ bar: b }), failed(undefined))] : []),
+  ];
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      await Promise.all(parts.map((p) => p.then((line) => controller.enqueue(enc.encode(`${JSON.stringify(line)}\n`)))));
+      controller.close();
+    },
+  });
+}

@@ -7,7 +7,7 @@
 import 'server-only';
 import { timingSafeEqual } from 'node:crypto';
 import type { NextRequest } from 'next/server';
-import { gauge, metrics } from '../../platform/metrics';
+import { gauge, scrape } from '../../platform/metrics';
 import { inCidr } from '../../platform/net';
 import { answerCache } from '../../warehouse/semantic/answer-cache';
 import { statementQueue } from '../../warehouse/statement-queue';
@@ -25,9 +25,10 @@ const status = (): Promise<Status> => {
 
 const age = (iso: string | null | undefined) => (iso ? (Date.now() - Date.parse(iso)) / 1000 : NaN);
 
-function registerCollectors(): void {
-  gauge('fis_answer_cache_bytes', 'Bytes of answers in the answer cache of this process.', [], () => [{ value: answerCache.stats().bytes }]);
-  gauge('fis_answer_cache_entries', 'Answers in the answer cache of this process.', [], () => [{ value: answerCache.stats().entries }]);
+/** The gauges read at scrape time (once per process; services() registers them in every web process, so that each worker of `fis serve --workers` reports its own). */
+export function registerCollectors(): void {
+  gauge('fis_answer_cache_bytes', 'Bytes of answers in the answer cache (of all web processes of fis serve --workers).', [], () => [{ value: answerCache.stats().bytes }]);
+  gauge('fis_answer_cache_entries', 'Answers in the answer cache (of all web processes).', [], () => [{ value: answerCache.stats().entries }]);
   gauge('fis_answer_cache_requests', 'Questions the answer cache saw since the start: hits, joined (an identical question in flight), misses, evictions.', ['kind'], () => {
     const s = answerCache.stats();
     return (['hits', 'joined', 'misses', 'evictions'] as const).map((k) => ({ labels: { kind: k }, value: s[k] }));
@@ -39,20 +40,20 @@ function registerCollectors(): void {
   gauge('fis_snapshot_age_seconds', 'Seconds since the snapshot this process serves was published, and since the latest source change it contains.', ['of'], () => {
     const s = services().reader.serving() ?? services().reader.info();
     return s ? [{ labels: { of: 'publication' }, value: age(s.publishedAt) }, { labels: { of: 'data' }, value: age(s.dataAsOf) }] : [];
-  });
+  }, 'max');
   gauge('fis_etl_last_run_stage_seconds', 'Seconds per stage of the last finished ETL run.', ['stage', 'mode'], async () => {
     const last = (await status()).runs.find((r) => r.status !== 'running');
     return last ? Object.entries(last.stages).map(([stage, v]) => ({ labels: { stage, mode: last.mode }, value: v })) : [];
-  });
+  }, 'max');
   gauge('fis_etl_runs', 'ETL runs in the recent history (the last 20), by outcome.', ['status'], async () => {
     const counts = new Map<string, number>();
     for (const r of (await status()).runs) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
     return [...counts].map(([s, n]) => ({ labels: { status: s }, value: n }));
-  });
+  }, 'max');
   gauge('fis_etl_last_run_quarantined_rows', 'Source rows the last finished ETL run put in quarantine.', [], async () => {
     const last = (await status()).runs.find((r) => r.status !== 'running');
     return last ? [{ value: Object.values(last.tables).reduce((n, t) => n + t.quarantined, 0) }] : [];
-  });
+  }, 'max');
 }
 
 const same = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -64,6 +65,6 @@ export async function metricsResponse(req: NextRequest): Promise<Response> {
   // not 403: nobody else learns that there is something here
   if (!allowed) return errorResponse(404, 'Not found.');
   registerCollectors();
-  const { registry } = metrics();
-  return new Response(await registry.metrics(), { headers: { 'content-type': registry.contentType, 'cache-control': 'no-store' } });
+  const { text, contentType } = await scrape();
+  return new Response(text, { headers: { 'content-type': contentType, 'cache-control': 'no-store' } });
 }

@@ -1,6 +1,7 @@
 /** Session and language for server-rendered pages. */
 import 'server-only';
 import { cookies } from 'next/headers';
+import { cache } from 'react';
 import { redirect } from 'next/navigation';
 import type { Principal } from '../../roles/access';
 import { SESSION_COOKIE } from '../../roles/auth';
@@ -12,9 +13,8 @@ export async function currentLang(): Promise<Lang> {
   return (await cookies()).get(LANG_COOKIE)?.value === 'en' ? 'en' : 'de';
 }
 
-export async function currentPrincipal(): Promise<Principal | undefined> {
-  return (await resolveSession((await cookies()).get(SESSION_COOKIE)?.value)).principal;
-}
+/** The logged-in user of this request (the layout, the page and its parts ask once between them). */
+export const currentPrincipal = cache(async (): Promise<Principal | undefined> => (await resolveSession((await cookies()).get(SESSION_COOKIE)?.value)).principal);
 
 /** The logged-in user, or a redirect to the login page that comes back here. */
 export async function requirePrincipal(path: string): Promise<Principal> {

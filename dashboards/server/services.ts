@@ -35,6 +35,8 @@ export function services(): Services {
       warmUpMs: config.answers.warmupSeconds * 1000,
     });
     g.__fisServices = { config, reader, app };
+    // this process's gauges for /metrics (each worker of `fis serve --workers` reports its own)
+    void import('./metrics').then((m) => m.registerCollectors());
   }
   return g.__fisServices;
 }

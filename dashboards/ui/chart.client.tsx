@@ -37,6 +37,17 @@ export function Chart({ spec, lang, title }: { spec: ChartSpec; lang: Lang; titl
   const [table, setTable] = useState(false);
   const { setFilter, pending } = useFilterNavigation();
 
+  // the spec of the moment, for the handlers and the layout of an instance kept across updates
+  const current = useRef(spec);
+  current.current = spec;
+  const relayout = useRef<(() => void) | undefined>(undefined);
+  // the filter navigation changes with every URL: the click handler reads the newest, the chart is not rebuilt for it
+  const navigate = useRef(setFilter);
+  navigate.current = setFilter;
+  const kind = spec.type;
+
+  // the ECharts instance lives as long as the element (and the kind of chart): a filter change
+  // gives it a new option, it is not built again
   useEffect(() => {
     const node = el.current;
     if (table || !node) return;
@@ -47,26 +58,27 @@ export function Chart({ spec, lang, title }: { spec: ChartSpec; lang: Lang; titl
     // lay out for the element's width: orientation, labels and the height the chart needs
     const layOut = () => {
       width = node.clientWidth;
-      const height = chartLayout(spec, lang, { width }).height;
+      const height = chartLayout(current.current, lang, { width }).height;
       if (node.clientHeight !== height) node.style.height = `${height}px`;
       chart?.resize();
-      chart?.setOption(buildOption(spec, lang, { width, height }), { notMerge: true });
+      chart?.setOption(buildOption(current.current, lang, { width, height }), { notMerge: true });
     };
     // draw once the element has a size (layout can still be settling on tablets), then follow resizes
     const draw = async () => {
       if (drawing || chart || node.clientWidth === 0 || node.clientHeight === 0) return;
       drawing = true;
-      if (spec.type === 'map') await loadStates();
+      if (kind === 'map') await loadStates();
       if (disposed) return;
       chart = echarts.init(node, undefined, { renderer: 'canvas', locale: lang === 'de' ? 'DE' : 'EN' });
       node.fisChart = chart;
       layOut();
-      if (spec.clickDim) {
-        chart.on('click', (p: { dataIndex?: number; name?: string }) => {
-          const code = spec.type === 'map' ? p.name : p.dataIndex !== undefined ? spec.categories[p.dataIndex]?.code : undefined;
-          if (code) setFilter(spec.clickDim!, code === spec.selected ? undefined : code);
-        });
-      }
+      chart.on('click', (p: { dataIndex?: number; name?: string }) => {
+        const sp = current.current;
+        if (!sp.clickDim) return;
+        const code = sp.type === 'map' ? p.name : p.dataIndex !== undefined ? sp.categories[p.dataIndex]?.code : undefined;
+        if (code) navigate.current(sp.clickDim, code === sp.selected ? undefined : code);
+      });
+      relayout.current = layOut;
       node.setAttribute('data-rendered', 'true');
     };
     const observer = new ResizeObserver(() => {
@@ -81,11 +93,20 @@ export function Chart({ spec, lang, title }: { spec: ChartSpec; lang: Lang; titl
     void draw();
     return () => {
       disposed = true;
+      relayout.current = undefined;
       observer.disconnect();
       chart?.dispose();
       delete node.fisChart;
     };
-  }, [spec, lang, table, setFilter]);
+  }, [kind, lang, table]);
+
+  // new figures: the same instance, a new option (its layout may change with the categories)
+  const drawn = useRef(spec);
+  useEffect(() => {
+    if (drawn.current === spec) return;
+    drawn.current = spec;
+    relayout.current?.();
+  }, [spec]);
 
   return (
     <div className="chart" aria-busy={pending}>

@@ -88,6 +88,7 @@ describe('rights of the administration', () => {
       '/api/dashboards/[slug]/panels/[panel]/export': ['?format=csv'],
       '/api/dashboards/[slug]/panels/[panel]': ['', '?state=09'],
       '/api/dashboards/[slug]/filters': [''],
+      '/api/dashboards/[slug]/view': ['?panels=kpis&bar=1', '?panels=map,trend&state=09'],
       '/api/dashboards/[slug]/export': ['?format=pdf', '?format=xlsx'],
       // subscriptions and the inbox: for those who see a report or dashboard (an administrator sees none)
       '/api/subscriptions': [''],
