@@ -17,8 +17,9 @@ let url = '';
 let primary: ChildProcess | undefined;
 let logs = '';
 
+/** The web processes the primary forked (not the helpers tsx starts, such as esbuild's service). */
 const children = (pid: number) =>
-  spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+  spawnSync('pgrep', ['-P', String(pid), '-f', 'fis.mjs'], { encoding: 'utf8' })
     .stdout.split('\n')
     .filter(Boolean)
     .map(Number);

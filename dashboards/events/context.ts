@@ -36,21 +36,24 @@ export interface EventContext {
   scope: EventScope;
 }
 
-// per principal (one per request) and for a moment: the panels of a page share one look-up
-const contexts = new WeakMap<Principal, { at: number; context: Promise<EventContext> }>();
-const SHARE_MS = 2000;
+// the scope of a principal on a snapshot: derived from answers of that snapshot with the principal's
+// rights, so it holds as long as both do (a principal is kept per user and role versions)
+const scopes = new WeakMap<Principal, { snapshot: string | undefined; scope: Promise<EventScope> }>();
 
-/** The events the viewer sees, with their scope; `range` limits the days. */
+/** The events the viewer sees, with their scope; `range` limits the days. The events are read anew for every question (one was just added or removed, perhaps by another process). */
 export function eventContext(reader: SnapshotSource, principal: Principal, db: AppDb, range: { from?: string; to?: string } = {}): Promise<EventContext> {
-  const key = range.from || range.to ? undefined : principal;
-  const cached = key ? contexts.get(key) : undefined;
-  if (cached && Date.now() - cached.at < SHARE_MS) return cached.context;
-  const p = (async () => {
-    const [all, scope] = await Promise.all([listEvents(db, range), eventScope(reader, principal)]);
-    return { events: all.filter((e) => eventVisible(e, principal.user.roles, scope)), scope };
+  const snapshot = reader.info()?.id;
+  let kept = scopes.get(principal);
+  if (!kept || kept.snapshot !== snapshot) {
+    kept = { snapshot, scope: eventScope(reader, principal) };
+    scopes.set(principal, kept);
+    kept.scope.catch(() => scopes.delete(principal));
+  }
+  const scope = kept.scope;
+  return (async () => {
+    const [all, s] = await Promise.all([listEvents(db, range), scope]);
+    return { events: all.filter((e) => eventVisible(e, principal.user.roles, s)), scope: s };
   })();
-  if (key) contexts.set(key, { at: Date.now(), context: p });
-  return p;
 }
 
 /** A chart with the events the viewer sees on it (a time chart covering their day and scope). */

@@ -8,14 +8,14 @@
  * its inputs change; panels fetched before are kept per filter state, so going back is instant.
  */
 import { useSearchParams } from 'next/navigation';
-import { Suspense, use, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { FilterKey } from '../defs';
 import { filterParams, inputKey, parseFilters, type Filters } from '../filters';
 import type { Lang } from '../i18n';
 import type { PanelView } from '../specs';
 import { FilterBar, type FilterOption } from './filter-bar.client';
 import { ShallowFilters } from './navigation.client';
-import { PanelFrame, PanelSkeleton } from './panels';
+import { PanelFrame } from './panels';
 
 type Line = { panel: PanelView } | { bar: BarProps } | { error: string; panel?: string };
 
@@ -38,12 +38,6 @@ async function readLines(url: string, signal: AbortSignal, onLine: (l: Line) => 
   }
 }
 
-/** A panel: the server's first answer until a filter change brings another — one component throughout, so its chart is updated in place. */
-function LivePanel({ initial, view, busy }: { initial: Promise<PanelView>; view: PanelView | undefined; busy: boolean }) {
-  const v = view ?? use(initial);
-  return <PanelFrame {...v} busy={busy} />;
-}
-
 export interface Slot {
   id: string;
   title: string;
@@ -53,7 +47,7 @@ export interface Slot {
 
 type BarProps = { lang: Lang; from: string; to: string; dataAsOf: string; years: number[]; filters: FilterOption[]; drillPath: Array<{ key: string; label: string }> };
 
-export function DashboardLive(props: { slug: string; lang: Lang; filterKeys: FilterKey[]; dataAsOf: string | null; first: Filters; bar: BarProps; slots: Slot[]; initial: Record<string, Promise<PanelView>> }) {
+export function DashboardLive(props: { slug: string; lang: Lang; filterKeys: FilterKey[]; dataAsOf: string | null; first: Filters; bar: BarProps; slots: Slot[]; initial: Record<string, ReactNode> }) {
   const { slug, lang, filterKeys, dataAsOf, first, slots, initial } = props;
   const params = useSearchParams();
   const filters = useMemo(() => parseFilters(Object.fromEntries(params.entries()), { filters: filterKeys }, dataAsOf), [params, filterKeys, dataAsOf]);
@@ -117,11 +111,12 @@ export function DashboardLive(props: { slug: string; lang: Lang; filterKeys: Fil
     <ShallowFilters busy={busy} begin={() => setNavigating(true)}>
       <FilterBar {...barNow} />
       <div className="panels" aria-busy={busy || undefined}>
-        {slots.map((s) => (
-          <Suspense key={s.id} fallback={<PanelSkeleton title={s.title} span={s.span} />}>
-            <LivePanel initial={initial[s.id]!} view={shown[s.id]} busy={pending.has(s.id)} />
-          </Suspense>
-        ))}
+        {slots.map((s) => {
+          const v = shown[s.id];
+          const busy = pending.has(s.id);
+          if (!v) return busy ? <div key={s.id} className={`panel-slot span-${s.span}`} aria-busy="true">{initial[s.id]}</div> : <div key={s.id} className={`panel-slot span-${s.span}`}>{initial[s.id]}</div>;
+          return <PanelFrame key={s.id} {...v} busy={busy} />;
+        })}
       </div>
     </ShallowFilters>
   );

@@ -3,15 +3,21 @@
  * page is usable while the slower panels load; after that, DashboardLive (in the browser) reloads
  * only what a filter change touches.
  */
+import { Suspense } from 'react';
 import { isUserError } from '../../platform/errors';
 import type { Principal } from '../../roles/access';
 import type { DashboardDef } from '../defs';
 import { DASHBOARDS } from '../catalog';
 import type { Lang } from '../i18n';
-import { parseFilters } from '../filters';
+import { parseFilters, type Filters } from '../filters';
 import { barView, panelSlots, panelView } from '../server/live';
 import { requestSnapshot } from '../server/snapshot';
 import { DashboardLive } from './dashboard-live.client';
+import { PanelFrame, PanelSkeleton } from './panels';
+
+async function PanelLoader({ def, panelId, filters, principal, lang }: { def: DashboardDef; panelId: string; filters: Filters; principal: Principal; lang: Lang }) {
+  return <PanelFrame {...await panelView(await requestSnapshot(), principal, def, panelId, filters, lang)} />;
+}
 
 /** No snapshot yet (before the first ETL run): one sentence instead of panels. */
 export function NoData({ title, message }: { title: string; message: string }) {
@@ -33,11 +39,18 @@ export async function DashboardView({ def, searchParams, principal, lang }: { de
   const info = reader.info();
   const filters = parseFilters(searchParams, def, info.dataAsOf);
   const bar = await barView(reader, principal, def, filters, lang);
+  const key = JSON.stringify(filters);
   const slots = panelSlots(principal, def, lang);
-  // the first render on the server: each panel's answer a promise the browser part waits for in
-  // its own Suspense boundary (streamed as it is ready); the same component then shows what a
-  // filter change brings, so the charts are updated, not built again
-  const initial = Object.fromEntries(slots.map((s) => [s.id, panelView(reader, principal, def, s.id, filters, lang)]));
+  // the first render on the server, each panel streamed in its own Suspense boundary; filter
+  // changes after it are handled in the browser (only the panels whose inputs changed reload)
+  const initial = Object.fromEntries(
+    slots.map((s) => [
+      s.id,
+      <Suspense key={`${s.id}:${key}`} fallback={<PanelSkeleton title={s.title} span={s.span} />}>
+        <PanelLoader def={def} panelId={s.id} filters={filters} principal={principal} lang={lang} />
+      </Suspense>,
+    ]),
+  );
   return (
     <>
       <h1>{title}</h1>
