@@ -277,10 +277,17 @@ describe('events on the time axes', () => {
       const who = await login(u);
       return (await event()).DELETE!(req(`/api/events/${id}`, { method: 'DELETE', cookie: who.cookie, csrf: who.csrf }), params({ id }));
     };
+    const onTrend = async (u: string) => {
+      const r = await (await panel()).GET!(req('/api/dashboards/overview/panels/trend', { cookie: (await login(u)).cookie }), params({ slug: 'overview', panel: 'trend' }));
+      return ((await body<{ data: { chart: { events?: Array<{ title: string }> } } }>(r)).data.chart.events ?? []).map((e) => e.title);
+    };
+    // the chart just seen, the event removed: the next answer no longer shows it (no event list kept between requests)
+    expect(await onTrend('leitung')).toContain('Nur Leitung');
     expect((await del('analyst', everyone)).status).toBe(403);
     // the division head for integration does not see the leadership's event: it is not there for them
     expect((await del('abt-integration', leadersOnly)).status).toBe(404);
     expect((await del('leitung', leadersOnly)).status).toBe(200);
+    expect(await onTrend('leitung')).not.toContain('Nur Leitung');
     expect((await del('leitung', leadersOnly)).status).toBe(404);
     expect((await del('abt-asyl', nue)).status).toBe(200);
     const audit = (await queryAudit(await appDb(), { action: 'event' })).map((e) => [e.action, e.actor]);
