@@ -35,6 +35,19 @@ const monitorLayers = layers.map((z) => (z.target === './dashboards' ? { ...z, f
   zone('./dashboards', ['./etl'], 'dashboards → warehouse + roles only (the pipeline monitor may read etl/history.ts and etl/status.ts).', ['./history.ts', './status.ts']),
 );
 
+// Configuration is read in one place.
+const ENV_RULE = { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read configuration through platform/config.ts (the one place that reads the environment).' };
+// Next.js loads a module once per route bundle: a cache in a module variable of code the web app
+// loads would be cold (and filled anew, all at once) in every bundle. It is kept once per process
+// instead (test/lint-canary.test.ts shows the rule firing). The ETL, the CLI and the fixtures run
+// outside Next.js.
+const MODULE_STATE = [
+  {
+    selector: ':matches(Program, ExportNamedDeclaration) > VariableDeclaration > VariableDeclarator > NewExpression[callee.name=/^(Map|Set|WeakMap|WeakSet)$/][arguments.length=0]',
+    message: 'An empty Map/Set at the top level is state of this module copy (Next.js loads one per route bundle); keep it once per process with processWide (platform/process-wide.ts).',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/**', '.next/**', 'data/**', 'scratch/**', 'bench/results/**', 'test-results/**', 'next-env.d.ts'] },
   js.configs.recommended,
@@ -49,11 +62,12 @@ export default tseslint.config(
       'import-x/no-unresolved': ['error', { ignore: ['^server-only$'] }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
-      'no-restricted-syntax': [
-        'error',
-        { selector: "MemberExpression[object.name='process'][property.name='env']", message: 'Read configuration through platform/config.ts (the one place that reads the environment).' },
-      ],
+      'no-restricted-syntax': ['error', ENV_RULE, ...MODULE_STATE],
     },
+  },
+  {
+    files: ['fixtures/**', 'etl/**', 'cli/**'],
+    rules: { 'no-restricted-syntax': ['error', ENV_RULE] },
   },
   {
     files: MONITOR,

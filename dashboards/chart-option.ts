@@ -14,6 +14,7 @@
 import { format, type EChartsCoreOption } from 'echarts/core';
 import { formatValue, timeLabel, type Lang } from './i18n';
 import type { ChartEvent, ChartSpec } from './specs';
+import { processWide } from '../platform/process-wide';
 
 // A palette with sufficient contrast on white, distinguishable for the common colour-vision deficiencies.
 export const PALETTE = ['#1f5a96', '#d2691e', '#2e8540', '#8a3ffc', '#b0233b', '#0b7f86', '#6b5e00', '#5a5a5a', '#c1459b', '#3b7dd8'];
@@ -86,7 +87,7 @@ function legendHeight(spec: ChartSpec, width: number): number {
   return rows * 22 + 4;
 }
 
-const monthFormats = new Map<string, Intl.DateTimeFormat>();
+const monthFormats = processWide('chart:month-formats', () => new Map<string, Intl.DateTimeFormat>());
 function monthName(code: string, lang: Lang, style: 'short' | 'long'): string {
   const key = `${lang}:${style}`;
   let f = monthFormats.get(key);

@@ -2,6 +2,7 @@
  * The one catalogue of UI texts, German first, English second. Metric and dimension labels come
  * from the semantic layer, code labels from the code lists of the snapshot; everything else is here.
  */
+import { processWide } from '../platform/process-wide';
 export type Lang = 'de' | 'en';
 export const LANGS: readonly Lang[] = ['de', 'en'];
 export const LANG_COOKIE = 'fis_lang';
@@ -117,7 +118,7 @@ export function t(lang: Lang, key: TextKey, vars: Record<string, string | number
   return fill(T[key][lang], vars);
 }
 
-const numberFormats = new Map<string, Intl.NumberFormat>();
+const numberFormats = processWide('i18n:number-formats', () => new Map<string, Intl.NumberFormat>());
 function nf(lang: Lang, digits: number, style?: 'currency') {
   const key = `${lang}:${digits}:${style ?? ''}`;
   let f = numberFormats.get(key);
@@ -156,7 +157,7 @@ export function formatDate(iso: string | null | undefined, lang: Lang): string {
 }
 
 /** Labels of time codes: 2025-03 → "März 2025" / "Mar 2025". */
-const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const dateFormats = processWide('i18n:date-formats', () => new Map<string, Intl.DateTimeFormat>());
 function df(lang: Lang, grain: 'month' | 'day') {
   const key = `${lang}:${grain}`;
   let f = dateFormats.get(key);

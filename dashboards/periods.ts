@@ -8,6 +8,7 @@
  */
 import { fill, type Lang } from './i18n';
 import type { PartialCategory, TimeGrain } from './specs';
+import { processWide } from '../platform/process-wide';
 
 export type Period = { from: string; to: string };
 
@@ -70,7 +71,7 @@ function bounds(code: string, grain: TimeGrain): Period | undefined {
   return undefined;
 }
 
-const dayMonth = new Map<Lang, Intl.DateTimeFormat>();
+const dayMonth = processWide('periods:day-month', () => new Map<Lang, Intl.DateTimeFormat>());
 function shortDate(iso: string, lang: Lang) {
   let f = dayMonth.get(lang);
   if (!f) dayMonth.set(lang, (f = new Intl.DateTimeFormat(lang === 'de' ? 'de-DE' : 'en-GB', lang === 'de' ? { day: '2-digit', month: '2-digit', timeZone: 'UTC' } : { day: 'numeric', month: 'short', timeZone: 'UTC' })));

@@ -7,6 +7,7 @@ import { linkSync, mkdirSync, readFileSync, unlinkSync, writeFileSync } from 'no
 import { dirname } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { UserError } from './errors';
+import { processWide } from './process-wide';
 
 export interface LockHolder {
   pid: number;
@@ -18,7 +19,7 @@ export interface Lock {
   release(): void;
 }
 
-const held = new Set<string>();
+const held = processWide('lock:held', () => new Set<string>());
 process.once('exit', () => {
   for (const path of held) tryUnlinkOwn(path);
 });

@@ -5,6 +5,7 @@
  */
 import { getConfig } from '../platform/config';
 import { UserError } from '../platform/errors';
+import { processWide } from '../platform/process-wide';
 import type { Domain } from '../warehouse/semantic/metrics';
 import type { Access } from '../warehouse/semantic/types';
 import { can, defineAbilityFor, type Ability } from './ability';
@@ -53,7 +54,7 @@ export async function principalFor(db: AppDb, user: StoredUser, suppressBelow: n
  * A changed user or role (an admin's edit, a restore, another process's change) is a different key,
  * so a kept principal can never be older than the row it was read with.
  */
-const principals = new Map<string, Principal>();
+const principals = processWide('access:principals', () => new Map<string, Principal>());
 const PRINCIPALS_KEPT = 2000;
 
 export async function principalForSession(db: AppDb, session: { user: StoredUser; roleVersions: string }, suppressBelow: number): Promise<Principal> {

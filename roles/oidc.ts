@@ -13,6 +13,7 @@ import { sql } from 'kysely';
 import { UserError, oneLine } from '../platform/errors';
 import { createLogger } from '../platform/logger';
 import { metrics } from '../platform/metrics';
+import { processWide } from '../platform/process-wide';
 import type { AppDb } from './app-db';
 import { DEFAULT_AUTH, recordRefusal, startSession, type AuthSettings, type LoginResult } from './auth';
 import { rightsOfGroups } from './group-mappings';
@@ -34,8 +35,7 @@ const LOGIN_MINUTES = 10;
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-const g = globalThis as unknown as { __fisOidc?: Map<string, Promise<oidc.Configuration>> };
-const configs = (g.__fisOidc ??= new Map());
+const configs = processWide('oidc:configs', () => new Map<string, Promise<oidc.Configuration>>());
 
 /** Plain http is accepted only for a provider on this machine (tests, development). */
 const loopback = (u: URL) => ['localhost', '127.0.0.1', '[::1]'].includes(u.hostname);

@@ -34,4 +34,13 @@ describe('lint canary', () => {
     expect((await messages('platform/lint-canary.ts', `import { x } from '../nowhere/at-all';\nexport const c = x;\n`)).join()).toMatch(/import-x\/no-unresolved/);
     expect(await messages('dashboards/lint-canary.ts', `import { runQuery } from '../warehouse/semantic/query';\nexport const c = runQuery;\n`)).toEqual([]);
   });
+
+  it('refuses a cache in a module variable of code the web app loads, and lets a process-wide one pass', async () => {
+    for (const code of ['const cache = new Map<string, number>();\nexport const c = cache;\n', 'export const seen = new Set<string>();\n', 'const scopes = new WeakMap<object, number>();\nexport const c = scopes;\n']) {
+      expect((await messages('dashboards/server/lint-canary.ts', code)).join(), code).toMatch(/no-restricted-syntax: An empty Map\/Set at the top level/);
+    }
+    expect(await messages('warehouse/lint-canary.ts', `import { processWide } from '../platform/process-wide';\nconst cache = processWide('canary', () => new Map<string, number>());\nexport const c = cache;\n`)).toEqual([]);
+    // a constant lookup table built from its entries is not state
+    expect(await messages('warehouse/lint-canary.ts', `const byName = new Map([['a', 1]]);\nexport const c = byName;\n`)).toEqual([]);
+  });
 });

@@ -5,6 +5,7 @@
  */
 import { DuckDBInstance, type DuckDBConnection, type DuckDBResultReader } from '@duckdb/node-api';
 import { statementQueue } from './statement-queue';
+import { processWide } from '../platform/process-wide';
 
 export type Row = Record<string, unknown>;
 
@@ -51,7 +52,7 @@ async function exec(con: DuckDBConnection, sql: string, params?: readonly unknow
 }
 
 /** Open instances by mode and file, with the number of handles on each; set before the instance exists, so that concurrent opens share it. */
-const instances = new Map<string, { instance: Promise<DuckDBInstance>; refs: number }>();
+const instances = processWide('duckdb:instances', () => new Map<string, { instance: Promise<DuckDBInstance>; refs: number }>());
 
 /** Opens (or shares) the DuckDB database in `file`. */
 export async function openDuck(file: string, opts: { readOnly?: boolean; threads?: number; memoryLimit?: string } = {}): Promise<Duck> {

@@ -7,12 +7,12 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { availableParallelism } from 'node:os';
+import { processWide } from '../platform/process-wide';
 
 export type Priority = 'interactive' | 'export' | 'background';
 const ORDER: readonly Priority[] = ['interactive', 'export', 'background'];
 
-const g0 = globalThis as unknown as { __fisPriority?: AsyncLocalStorage<Priority> };
-const context: AsyncLocalStorage<Priority> = (g0.__fisPriority ??= new AsyncLocalStorage<Priority>());
+const context = processWide('statement-queue:priority', () => new AsyncLocalStorage<Priority>());
 
 /** Runs `fn` (and every statement it asks for) at `priority`. */
 export const withPriority = <T>(priority: Priority, fn: () => Promise<T>): Promise<T> => context.run(priority, fn);
@@ -71,5 +71,4 @@ export class StatementQueue {
 }
 
 /** The queue of this process (for read-only snapshots); one per process even if Next.js loads this module per route bundle. */
-const g = globalThis as unknown as { __fisStatementQueue?: StatementQueue };
-export const statementQueue: StatementQueue = (g.__fisStatementQueue ??= new StatementQueue(availableParallelism()));
+export const statementQueue: StatementQueue = processWide('statement-queue', () => new StatementQueue(availableParallelism()));

@@ -3,6 +3,7 @@
  * query path with their rights) and the events of each time chart they get, on screen and in
  * exports alike. Without server-only parts: the CLI's report exports use it too.
  */
+import { processWide } from '../../platform/process-wide';
 import type { Principal } from '../../roles/access';
 import type { AppDb } from '../../roles/app-db';
 import { mayUseMetric, runQuery } from '../../warehouse/semantic/query';
@@ -38,7 +39,7 @@ export interface EventContext {
 
 // the scope of a principal on a snapshot: derived from answers of that snapshot with the principal's
 // rights, so it holds as long as both do (a principal is kept per user and role versions)
-const scopes = new WeakMap<Principal, { snapshot: string | undefined; scope: Promise<EventScope> }>();
+const scopes = processWide('events:scopes', () => new WeakMap<Principal, { snapshot: string | undefined; scope: Promise<EventScope> }>());
 
 /** The events the viewer sees, with their scope; `range` limits the days. The events are read anew for every question (one was just added or removed, perhaps by another process). */
 export function eventContext(reader: SnapshotSource, principal: Principal, db: AppDb, range: { from?: string; to?: string } = {}): Promise<EventContext> {

@@ -33,6 +33,7 @@ import { disclosureLegend } from '../disclosure-legend';
 import type { ChartSpec } from '../specs';
 import { chartSvg } from './chart-svg';
 import type { ExportDoc } from './doc';
+import { processWide } from '../../platform/process-wide';
 
 const PAGE = { width: 841.89, height: 595.28 };
 const MARGIN = 36;
@@ -96,7 +97,7 @@ interface Layout {
 }
 
 /** Widths scale with the size: measured once per text and font at 1 pt (long reports repeat their labels). */
-const widths = new Map<string, number>();
+const widths = processWide('pdf:widths', () => new Map<string, number>());
 function measure(doc: Doc, text: string, font: 'body' | 'bold', size: number): number {
   const key = `${font}|${text}`;
   let w = widths.get(key);

@@ -16,6 +16,7 @@ import { formatDate, t, timeLabel, type Lang, type ValueFormat } from '../i18n';
 import { partialPeriods } from '../periods';
 import type { ChartSpec } from '../specs';
 import type { ReportColumn, ReportDef } from './defs';
+import { processWide } from '../../platform/process-wide';
 
 /** How an answer's NULL dimension value reads as a key (String(null)); exported as an empty code. */
 const NULL_KEY = 'null';
@@ -87,7 +88,7 @@ function queryFor(def: ReportDef, g: Group, by: string[], f: ReportFilters): Met
 }
 
 /** Cell lookup: answer rows keyed by the codes of the level's dimensions (and the pivot value); built once per answer. */
-const indexes = new WeakMap<QueryResult, Map<number, Map<string, Array<string | number | null>>>>();
+const indexes = processWide('reports:indexes', () => new WeakMap<QueryResult, Map<number, Map<string, Array<string | number | null>>>>());
 function index(r: QueryResult, dims: number): Map<string, Array<string | number | null>> {
   let byDims = indexes.get(r);
   if (!byDims) indexes.set(r, (byDims = new Map()));

@@ -3,6 +3,7 @@
  * nationalities that occur in their scope (asked through the query path with their rights).
  */
 import 'server-only';
+import { keptPromise, processWide } from '../../platform/process-wide';
 import type { Principal } from '../../roles/access';
 import type { SnapshotSource } from '../../warehouse/snapshots';
 import { dimension, isTime } from '../../warehouse/semantic/dimensions';
@@ -14,19 +15,14 @@ import type { Category } from '../specs';
 import type { FilterOption } from '../ui/filter-bar.client';
 import { labels, type Filters } from './panels';
 
-const cache = new Map<string, Array<{ code: string; n: number }>>();
+// the values that occur, per snapshot, user, metric, dimension and scope (process-wide: the page and the route handlers share them)
+const cache = processWide('options:present', () => new Map<string, Promise<Array<{ code: string; n: number }>>>());
 
-async function present(reader: SnapshotSource, principal: Principal, m: string, dim: string, filters: Record<string, string[]>) {
-  const key = `${reader.info()?.id}|${principal.user.username}|${m}|${dim}|${JSON.stringify(filters)}`;
-  let v = cache.get(key);
-  if (!v) {
+const present = (reader: SnapshotSource, principal: Principal, m: string, dim: string, filters: Record<string, string[]>) =>
+  keptPromise(cache, `${reader.info()?.id}|${principal.user.username}|${m}|${dim}|${JSON.stringify(filters)}`, async () => {
     const r = await runQuery(reader, { metrics: [m], by: [dim], filters }, principal.access).catch(() => ({ rows: [] as Array<Array<string | number | null>> }));
-    v = r.rows.map((row) => ({ code: String(row[0]), n: Number(row[1] ?? 0) }));
-    if (cache.size > 2000) cache.clear();
-    cache.set(key, v);
-  }
-  return v;
-}
+    return r.rows.map((row) => ({ code: String(row[0]), n: Number(row[1] ?? 0) }));
+  }, 2000);
 
 /** What a filter bar offers choices for: its filters, and the metrics of the page (dashboard or report). */
 export interface FilterSource {

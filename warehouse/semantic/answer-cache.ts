@@ -9,6 +9,7 @@
  * (single flight).
  */
 import type { QueryResult } from './types';
+import { processWide } from '../../platform/process-wide';
 
 export interface CacheStats {
   entries: number;
@@ -125,5 +126,4 @@ export class AnswerCache {
  * The cache of this process; sized from the configuration by whoever serves (256 MiB by default).
  * Next.js may load this module once per route bundle: the one instance lives on globalThis.
  */
-const g = globalThis as unknown as { __fisAnswerCache?: AnswerCache };
-export const answerCache: AnswerCache = (g.__fisAnswerCache ??= new AnswerCache(256 * 2 ** 20));
+export const answerCache: AnswerCache = processWide('answer-cache', () => new AnswerCache(256 * 2 ** 20));

@@ -7,6 +7,7 @@
 import { isIsoDate } from '../../platform/dates';
 import { metrics } from '../../platform/metrics';
 import { UserError } from '../../platform/errors';
+import { keptPromise, processWide } from '../../platform/process-wide';
 import type { Duck } from '../duckdb';
 import type { SnapshotInfo, SnapshotSource } from '../snapshots';
 import { DIMENSIONS, TIME_PATTERN, dimension, isTime, type Lang } from './dimensions';
@@ -61,69 +62,46 @@ export function validateQuery(q: MetricQuery): MetricDef[] {
 
 const clip = (s: string) => (s.length > 40 ? s.slice(0, 40) + '…' : s);
 
-/** The values of every non-time dimension in a snapshot, in code-list order (value → position), cached per snapshot. */
-const valueCache = new Map<string, Map<string, Map<string, number>>>();
+/** The values of every non-time dimension in a snapshot, in code-list order (value → position), kept per snapshot. */
+const valueCache = processWide('query:values', () => new Map<string, Promise<Map<string, number> | undefined>>());
 
-async function allowedValues(duck: Duck, snapshot: string, dim: string): Promise<Map<string, number> | undefined> {
-  let perSnapshot = valueCache.get(snapshot);
-  if (!perSnapshot) {
-    valueCache.clear();
-    perSnapshot = new Map();
-    valueCache.set(snapshot, perSnapshot);
-  }
-  const cached = perSnapshot.get(dim);
-  if (cached) return cached;
-  const def = dimension(dim)!;
-  let values: string[];
-  switch (def.values.source) {
-    case 'time':
-      return undefined;
-    case 'derived':
-      values = def.values.codes.map((c) => c.code);
-      break;
-    case 'code':
-      values = (await duck.all<{ c: string }>(`SELECT code AS c FROM dim_code WHERE dimension = $1 ORDER BY sort`, [def.values.codeDimension])).map((r) => r.c);
-      break;
-    case 'table':
-      values = (await duck.all<{ c: string }>(`SELECT CAST(${def.values.key} AS VARCHAR) AS c FROM ${def.values.table} ORDER BY ${def.values.key}`)).map((r) => r.c);
-      break;
-  }
-  const order = new Map(values.map((v, i) => [v, i]));
-  perSnapshot.set(dim, order);
-  return order;
+function allowedValues(duck: Duck, snapshot: string, dim: string): Promise<Map<string, number> | undefined> {
+  return keptPromise(valueCache, `${snapshot}\u0000${dim}`, async () => {
+    const def = dimension(dim)!;
+    let values: string[];
+    switch (def.values.source) {
+      case 'time':
+        return undefined;
+      case 'derived':
+        values = def.values.codes.map((c) => c.code);
+        break;
+      case 'code':
+        values = (await duck.all<{ c: string }>(`SELECT code AS c FROM dim_code WHERE dimension = $1 ORDER BY sort`, [def.values.codeDimension])).map((r) => r.c);
+        break;
+      case 'table':
+        values = (await duck.all<{ c: string }>(`SELECT CAST(${def.values.key} AS VARCHAR) AS c FROM ${def.values.table} ORDER BY ${def.values.key}`)).map((r) => r.c);
+        break;
+    }
+    return new Map(values.map((v, i) => [v, i]));
+  }, 200);
 }
 
-/** Whether a snapshot's facts carry record keys (snapshots built before the cell-key method do not), cached. */
-const recordKeys = new Map<string, Promise<boolean>>();
-function hasRecordKeys(duck: Duck, snapshot: string): Promise<boolean> {
-  let p = recordKeys.get(snapshot);
-  if (!p) {
-    if (recordKeys.size > 20) recordKeys.clear();
-    p = duck.all<{ n: number }>(`SELECT count(*) AS n FROM duckdb_columns() WHERE table_name = 'agg_decisions_month' AND column_name = 'record_keys'`).then((r) => Number(r[0]?.n) > 0);
-    recordKeys.set(snapshot, p);
-  }
-  return p;
-}
+/** Whether a snapshot's facts carry record keys (snapshots built before the cell-key method do not), kept per snapshot. */
+const recordKeys = processWide('query:record-keys', () => new Map<string, Promise<boolean>>());
+const hasRecordKeys = (duck: Duck, snapshot: string): Promise<boolean> =>
+  keptPromise(recordKeys, snapshot, () => duck.all<{ n: number }>(`SELECT count(*) AS n FROM duckdb_columns() WHERE table_name = 'agg_decisions_month' AND column_name = 'record_keys'`).then((r) => Number(r[0]?.n) > 0), 20);
 
-/** The last day with data of every fact a rollup summarises, cached per snapshot (see DataEnd). */
-const dataEndCache = new Map<string, Promise<DataEnd>>();
-function dataEndOf(duck: Duck, snapshot: string): Promise<DataEnd> {
-  let p = dataEndCache.get(snapshot);
-  if (!p) {
-    dataEndCache.clear();
-    p = (async () => {
-      const out: Record<string, string | undefined> = {};
-      for (const r of ROLLUPS) {
-        const [row] = await duck.all<{ d: string | null }>(`SELECT CAST(max(${r.date}) AS VARCHAR) AS d FROM ${r.fact}`);
-        out[r.fact] = row?.d ?? undefined;
-      }
-      return out;
-    })();
-    p.catch(() => dataEndCache.delete(snapshot));
-    dataEndCache.set(snapshot, p);
-  }
-  return p;
-}
+/** The last day with data of every fact a rollup summarises, kept per snapshot (see DataEnd). */
+const dataEndCache = processWide('query:data-end', () => new Map<string, Promise<DataEnd>>());
+const dataEndOf = (duck: Duck, snapshot: string): Promise<DataEnd> =>
+  keptPromise(dataEndCache, snapshot, async () => {
+    const out: Record<string, string | undefined> = {};
+    for (const r of ROLLUPS) {
+      const [row] = await duck.all<{ d: string | null }>(`SELECT CAST(max(${r.date}) AS VARCHAR) AS d FROM ${r.fact}`);
+      out[r.fact] = row?.d ?? undefined;
+    }
+    return out;
+  }, 4);
 
 /**
  * A negated part of a row condition (from a `cannot` rule) that names a field the metric lacks:
@@ -298,18 +276,10 @@ async function answer(duck: Duck, info: SnapshotInfo, q: MetricQuery, plan: Plan
   return { columns: plan.columns, rows: out, suppressed, disclosure: plan.disclosure, dataAsOf: info.dataAsOf, snapshot: info.id };
 }
 
-/** dimensionLabels, cached per snapshot (labels change only with a new snapshot). */
-const labelCache = new Map<string, Record<string, string>>();
-export async function cachedLabels(reader: SnapshotSource, dim: string, lang: Lang): Promise<Record<string, string>> {
-  const key = `${reader.info()?.id}:${dim}:${lang}`;
-  let l = labelCache.get(key);
-  if (!l) {
-    l = await dimensionLabels(reader, dim, lang);
-    if (labelCache.size > 500) labelCache.clear();
-    labelCache.set(key, l);
-  }
-  return l;
-}
+/** dimensionLabels, kept per snapshot (labels change only with a new snapshot); asked once however many pages want them at the same time. */
+const labelCache = processWide('query:labels', () => new Map<string, Promise<Record<string, string>>>());
+export const cachedLabels = (reader: SnapshotSource, dim: string, lang: Lang): Promise<Record<string, string>> =>
+  keptPromise(labelCache, `${reader.info()?.id}:${dim}:${lang}`, () => dimensionLabels(reader, dim, lang), 500);
 
 /** Code → label for the values of a dimension in the current snapshot (for the UI, never for answers). */
 export async function dimensionLabels(reader: SnapshotSource, dim: string, lang: Lang): Promise<Record<string, string>> {
