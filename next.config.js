@@ -1,5 +1,5 @@
 // Next.js configuration. Native and WebAssembly packages stay outside the server bundle;
-// telemetry is off (set NEXT_TELEMETRY_DISABLED=1 as well); security headers come from proxy.ts.
+// telemetry is off (set NEXT_TELEMETRY_DISABLED=1 as well); security headers come from platform/security-headers.ts (set by our web server).
 /** @type {import('next').NextConfig} */
 const nextConfig = {
   serverExternalPackages: [

@@ -102,6 +102,8 @@ const A = {
   cacheMemory: { de: 'Zwischenspeicher', en: 'Answer cache' },
   cacheMemoryValue: { de: '{used} von {max} MiB, {n} Antworten', en: '{used} of {max} MiB, {n} answers' },
   cacheHits: { de: 'Trefferquote', en: 'Hit ratio' },
+  viewHits: { de: 'Gehaltene Filterwechsel', en: 'Kept filter changes' },
+  viewHitsValue: { de: '{ratio} Treffer, {n} gehalten', en: '{ratio} hits, {n} kept' },
   cacheEvictions: { de: 'Verdrängt', en: 'Evicted' },
   queueNow: { de: 'Abfragen', en: 'Statements' },
   queueValue: { de: '{running} von {slots} laufen, {waiting} warten (bisher {waited}× gewartet)', en: '{running} of {slots} running, {waiting} waiting ({waited} waited so far)' },

@@ -2,7 +2,8 @@
  * Attacks on the running server (the production build behind FIS's own web server), as a hostile
  * client would try them over HTTP: a rotating X-Forwarded-For and a forged x-fis-peer do not escape
  * the rate limit nor reach the audit log; an open redirect through `next` after the login is
- * refused; an administrator cannot widen their own access in the web UI. The attacker connects
+ * refused; an administrator cannot widen their own access in the web UI; a page's scripts carry a
+ * fresh nonce of the server's CSP, whatever CSP header the client sends. The attacker connects
  * from 127.0.0.9 (all of 127/8 is loopback), so the other browser tests' logins are not limited.
  */
 import { request } from 'node:http';
@@ -51,6 +52,34 @@ describe.skipIf(!!env.skip)(`attacks on the running server${env.skip ? ` (skippe
     const clients = new Set(audit.map((a) => a.details.client));
     expect(clients.has('127.0.0.9')).toBe(true);
     expect([...clients].some((c) => /^(198\.51\.100|203\.0\.113)\./.test(c))).toBe(false);
+  });
+
+  it('puts a fresh nonce of its own CSP on every script of a page, whatever CSP the client sends, and the security headers on every answer', async () => {
+    const nonces: string[] = [];
+    for (let i = 0; i < 2; i++) {
+      const r = await send('/login', { headers: { 'content-security-policy': "script-src 'nonce-attacker'", 'content-security-policy-report-only': "script-src 'nonce-attacker'", 'x-nonce': 'attacker' } });
+      expect(r.status).toBe(200);
+      const csp = String(r.headers['content-security-policy']);
+      const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+      expect(nonce).toMatch(/^[A-Za-z0-9+/]{22}==$/);
+      expect(csp).toContain("frame-ancestors 'none'");
+      expect(r.body).not.toContain('attacker');
+      const scripts = [...r.body.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+      expect(scripts.length).toBeGreaterThan(0);
+      for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+      nonces.push(nonce!);
+      expect(r.headers['x-frame-options']).toBe('DENY');
+      expect(r.headers['x-content-type-options']).toBe('nosniff');
+      expect(String(r.headers['cache-control'])).toContain('no-store');
+    }
+    expect(nonces[0]).not.toBe(nonces[1]);
+    // data answers are never cached; the build's static files may be
+    expect((await send('/api/health')).headers['cache-control']).toBe('no-store');
+    const asset = /\/_next\/static\/[^"]+\.js/.exec((await send('/login')).body)![0];
+    const a = await send(asset);
+    expect(a.status).toBe(200);
+    expect(String(a.headers['cache-control'])).not.toContain('no-store');
+    expect(a.headers['x-content-type-options']).toBe('nosniff');
   });
 
   it('refuses an open redirect through next after the login', async () => {

@@ -19,12 +19,20 @@ export function trustPeerHeader(on = true): void {
 
 /** Replaces whatever the client sent as `x-fis-peer` by the socket's address. */
 export function stampPeer(req: IncomingMessage): void {
+  setRequestHeaders(req, { [PEER_HEADER]: req.socket.remoteAddress ?? '' });
+}
+
+/** Sets request headers as this server decides them: whatever the client sent under these names (and `drop`) is gone. */
+export function setRequestHeaders(req: IncomingMessage, set: Record<string, string>, drop: readonly string[] = []): void {
+  const gone = new Set([...Object.keys(set), ...drop]);
   const raw: string[] = [];
   for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) {
-    if (req.rawHeaders[i]!.toLowerCase() !== PEER_HEADER) raw.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
+    if (!gone.has(req.rawHeaders[i]!.toLowerCase())) raw.push(req.rawHeaders[i]!, req.rawHeaders[i + 1]!);
   }
-  const peer = req.socket.remoteAddress ?? '';
-  raw.push(PEER_HEADER, peer);
+  for (const name of drop) delete req.headers[name];
+  for (const [name, value] of Object.entries(set)) {
+    raw.push(name, value);
+    req.headers[name] = value;
+  }
   req.rawHeaders.splice(0, req.rawHeaders.length, ...raw);
-  req.headers[PEER_HEADER] = peer;
 }

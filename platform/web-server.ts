@@ -3,14 +3,16 @@
  * Next's route handlers cannot see the TCP peer, and a client address taken from a header the
  * client writes is worthless for rate limits and the audit log. This server removes any incoming
  * `x-fis-peer` header and sets it to the socket's address, so the app can trust it (and believe
- * X-Forwarded-For only from FIS_TRUSTED_PROXIES, platform/net.ts). `npm run demo`, `npm start`
- * and the browser tests all start the app this way.
+ * X-Forwarded-For only from FIS_TRUSTED_PROXIES, platform/net.ts). It also sets the security
+ * headers and the CSP nonce of every request (platform/security-headers.ts). `npm run demo`,
+ * `npm start` and the browser tests all start the app this way.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import next from 'next';
 import { metrics, routePattern } from './metrics';
-import { stampPeer, trustPeerHeader } from './peer';
+import { setRequestHeaders, stampPeer, trustPeerHeader } from './peer';
+import { securityHeaders } from './security-headers';
 
 export interface WebServer {
   server: Server;
@@ -27,6 +29,10 @@ export async function startWebServer(opts: { dir: string; port: number; host: st
   const { httpDuration } = metrics();
   const server = createServer((req, res) => {
     stampPeer(req);
+    // a fresh CSP nonce for Next.js's scripts (a client's own CSP request header is dropped) and the security headers
+    const sec = securityHeaders((req.url ?? '/').split('?')[0]!, req.headers['x-forwarded-proto'] === 'https');
+    setRequestHeaders(req, { 'content-security-policy': sec.csp }, ['content-security-policy-report-only', 'x-nonce']);
+    for (const [name, value] of Object.entries(sec.response)) res.setHeader(name, value);
     const started = process.hrtime.bigint();
     // which replica answered (for operators behind a load balancer)
     res.setHeader('x-fis-instance', instance);

@@ -3,6 +3,7 @@
  * reports, exports, admin) and the data access the query path applies (row conditions per domain
  * through the single CASL → SQL bridge, disclosure control, allowed metrics).
  */
+import { randomUUID } from 'node:crypto';
 import { getConfig } from '../platform/config';
 import { UserError } from '../platform/errors';
 import { processWide } from '../platform/process-wide';
@@ -71,6 +72,20 @@ export async function principalForSession(db: AppDb, session: { user: StoredUser
   principals.set(key, p);
   if (principals.size > PRINCIPALS_KEPT) principals.delete(principals.keys().next().value!);
   return p;
+}
+
+// a name for each principal object: a changed user or role makes a new principal (above), so a new name
+const principalNames = processWide('access:principal-names', () => new WeakMap<Principal, string>());
+
+/**
+ * The name of a principal for cache keys: the same for as long as the user's rights are the same,
+ * a new one after any change to them. Key what depends on a user's rights by this, never by the
+ * user name (which outlives a narrowed scope).
+ */
+export function principalName(p: Principal): string {
+  let name = principalNames.get(p);
+  if (!name) principalNames.set(p, (name = randomUUID()));
+  return name;
 }
 
 /** For `--as USER` on the CLI: the same rights the web app applies to that user. */

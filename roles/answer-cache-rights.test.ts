@@ -98,7 +98,7 @@ describe('answer cache × rights', () => {
     let warmed = '';
     const warming = new SnapshotReader(t.dir, {
       warmUp: async (snapshot) => {
-        const r = await warmViews(snapshot, scopes);
+        const r = await warmViews(snapshot, scopes, Promise.resolve([]));
         warmed = snapshot.info().id;
         return r;
       },

@@ -113,7 +113,7 @@ describe('/metrics', () => {
     expect(r.headers.get('content-type')).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = await r.text();
     const before = parsePrometheus(text);
-    for (const name of ['fis_http_request_duration_seconds', 'fis_query_duration_seconds', 'fis_answers_total', 'fis_logins_total', 'fis_answer_cache_entries', 'fis_statement_queue', 'fis_snapshot_age_seconds', 'fis_etl_runs', 'fis_etl_last_run_stage_seconds', 'fis_etl_last_run_quarantined_rows', 'fis_process_resident_memory_bytes']) {
+    for (const name of ['fis_http_request_duration_seconds', 'fis_query_duration_seconds', 'fis_answers_total', 'fis_logins_total', 'fis_answer_cache_entries', 'fis_view_cache_requests', 'fis_statement_queue', 'fis_snapshot_age_seconds', 'fis_etl_runs', 'fis_etl_last_run_stage_seconds', 'fis_etl_last_run_quarantined_rows', 'fis_process_resident_memory_bytes']) {
       expect(text, name).toMatch(new RegExp(`^# TYPE ${name} `, 'm'));
     }
     expect((await login('leitung')).status).toBe(200);

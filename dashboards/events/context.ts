@@ -41,8 +41,12 @@ export interface EventContext {
 // rights, so it holds as long as both do (a principal is kept per user and role versions)
 const scopes = processWide('events:scopes', () => new WeakMap<Principal, { snapshot: string | undefined; scope: Promise<EventScope> }>());
 
-/** The events the viewer sees, with their scope; `range` limits the days. The events are read anew for every question (one was just added or removed, perhaps by another process). */
-export function eventContext(reader: SnapshotSource, principal: Principal, db: AppDb, range: { from?: string; to?: string } = {}): Promise<EventContext> {
+/**
+ * The events the viewer sees, with their scope; `range` limits the days. The events are read anew
+ * for every request (one was just added or removed, perhaps by another process): `listed`, when
+ * given, is what this request read (all days), so that its parts see the same events.
+ */
+export function eventContext(reader: SnapshotSource, principal: Principal, db: AppDb | undefined, range: { from?: string; to?: string } = {}, listed?: Promise<FisEvent[]>): Promise<EventContext> {
   const snapshot = reader.info()?.id;
   let kept = scopes.get(principal);
   if (!kept || kept.snapshot !== snapshot) {
@@ -52,7 +56,7 @@ export function eventContext(reader: SnapshotSource, principal: Principal, db: A
   }
   const scope = kept.scope;
   return (async () => {
-    const [all, s] = await Promise.all([listEvents(db, range), scope]);
+    const [all, s] = await Promise.all([listed ?? (db ? listEvents(db, range) : Promise.reject(new Error('eventContext: neither events nor a database'))), scope]);
     return { events: all.filter((e) => eventVisible(e, principal.user.roles, s)), scope: s };
   })();
 }
@@ -64,7 +68,7 @@ export function chartWithEvents(chart: ChartSpec, ctx: EventContext, filters: { 
 }
 
 /** A panel's data with the events of its chart. */
-export async function dataWithEvents(reader: SnapshotSource, principal: Principal, db: AppDb, data: PanelData, filters: { state?: string[]; office?: string[] }): Promise<PanelData> {
+export async function dataWithEvents(reader: SnapshotSource, principal: Principal, db: AppDb | undefined, data: PanelData, filters: { state?: string[]; office?: string[] }, listed?: Promise<FisEvent[]>): Promise<PanelData> {
   if (data.status !== 'ok' || data.kind !== 'chart' || !data.chart.time) return data;
-  return { ...data, chart: chartWithEvents(data.chart, await eventContext(reader, principal, db), filters) };
+  return { ...data, chart: chartWithEvents(data.chart, await eventContext(reader, principal, db, {}, listed), filters) };
 }

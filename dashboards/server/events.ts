@@ -9,6 +9,7 @@ import { can } from '../../roles/ability';
 import type { Principal } from '../../roles/access';
 import type { SnapshotSource } from '../../warehouse/snapshots';
 import { dataWithEvents } from '../events/context';
+import type { FisEvent } from '../events/events';
 import type { PanelData } from '../specs';
 import { appDb } from './services';
 
@@ -18,6 +19,6 @@ export function requireAnnotate(p: Principal): void {
   if (!mayAnnotate(p)) throw new UserError('You may not write events: that needs the annotate right.', { httpStatus: 403 });
 }
 
-/** A panel's data with the events the viewer sees on its chart. */
-export const panelWithEvents = async (reader: SnapshotSource, principal: Principal, data: PanelData, filters: { state?: string[]; office?: string[] }): Promise<PanelData> =>
-  dataWithEvents(reader, principal, await appDb(), data, filters);
+/** A panel's data with the events the viewer sees on its chart (`listed`: the events this request read). */
+export const panelWithEvents = async (reader: SnapshotSource, principal: Principal, data: PanelData, filters: { state?: string[]; office?: string[] }, listed?: Promise<FisEvent[]>): Promise<PanelData> =>
+  dataWithEvents(reader, principal, listed ? undefined : await appDb(), data, filters, listed);

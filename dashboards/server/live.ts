@@ -7,9 +7,12 @@
 import 'server-only';
 import { UserError, isUserError, oneLine } from '../../platform/errors';
 import { createLogger } from '../../platform/logger';
-import type { Principal } from '../../roles/access';
+import { principalName, type Principal } from '../../roles/access';
+import { createHash } from 'node:crypto';
+import { answerCache } from '../../warehouse/semantic/answer-cache';
 import type { SnapshotSource } from '../../warehouse/snapshots';
 import { dashboardDef, type DashboardDef } from '../defs';
+import { listEvents, type FisEvent } from '../events/events';
 import { FILE_FORMATS } from '../exports/doc';
 import { filterParams, type Filters } from '../filters';
 import type { Lang } from '../i18n';
@@ -17,6 +20,7 @@ import { pick } from '../i18n-my';
 import { canExportPanel, canViewDashboard, visiblePanels } from '../rights';
 import type { PanelView } from '../specs';
 import { panelWithEvents } from './events';
+import { appDb } from './services';
 import { dashboardSource, filterBarProps, filterLabel } from './options';
 import { ignoredFilters, panelData, panelInputs, parseFilters } from './panels';
 
@@ -31,14 +35,15 @@ export function dashboardFor(principal: Principal, slug: string): DashboardDef {
   return def;
 }
 
-export async function panelView(snapshot: SnapshotSource, principal: Principal, def: DashboardDef, panelId: string, f: Filters, lang: Lang): Promise<PanelView> {
+/** A panel as the viewer gets it; `events`: the events this request read (read here otherwise). */
+export async function panelView(snapshot: SnapshotSource, principal: Principal, def: DashboardDef, panelId: string, f: Filters, lang: Lang, events?: Promise<FisEvent[]>): Promise<PanelView> {
   const slot = visiblePanels(principal, def.slug).find((x) => x.panel.id === panelId);
   if (!slot) throw new UserError(`The dashboard "${def.slug}" has no panel "${panelId.slice(0, 60)}" for you.`, { httpStatus: 404 });
   const p = slot.panel;
   return {
     id: p.id,
     title: p.title[lang],
-    data: await panelWithEvents(snapshot, principal, await panelData(snapshot, p, f, principal, lang), f.values),
+    data: await panelWithEvents(snapshot, principal, await panelData(snapshot, p, f, principal, lang), f.values, events),
     lang,
     span: slot.span,
     ignored: ignoredFilters(p, f).map((k) => filterLabel(k as never, lang)),
@@ -65,22 +70,52 @@ export type LiveLine = { panel: PanelView } | { bar: Awaited<ReturnType<typeof b
  * panel): the panels asked for and, with `bar`, the filter bar's choices — each written as a line
  * of JSON (NDJSON) the moment it is ready, so the browser draws the quick panels while the slow
  * ones are still being computed. A panel the user may not see is a line with its error, never its
- * data; the stream ends when every part is written.
+ * data; the stream ends when every part is written. `done` gets the whole text when no part failed.
  */
-export function liveStream(snapshot: SnapshotSource, principal: Principal, def: DashboardDef, panelIds: readonly string[], bar: boolean, f: Filters, lang: Lang): ReadableStream<Uint8Array> {
+export function liveStream(snapshot: SnapshotSource, principal: Principal, def: DashboardDef, panelIds: readonly string[], bar: boolean, f: Filters, lang: Lang, events?: Promise<FisEvent[]>, done?: (text: string) => void): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
+  let failures = 0;
   const failed = (panel: string | undefined) => (e: unknown): LiveLine => {
+    failures++;
     if (!isUserError(e)) log.error(`live ${def.slug}/${panel ?? 'filters'}: ${oneLine(e)}`, { stack: (e as Error).stack });
     return { error: isUserError(e) ? e.message : 'An internal error occurred; it has been logged.', ...(panel ? { panel } : {}) };
   };
   const parts: Array<Promise<LiveLine>> = [
-    ...[...new Set(panelIds)].map((id) => panelView(snapshot, principal, def, id, f, lang).then((panel): LiveLine => ({ panel }), failed(id))),
+    ...[...new Set(panelIds)].map((id) => panelView(snapshot, principal, def, id, f, lang, events).then((panel): LiveLine => ({ panel }), failed(id))),
     ...(bar ? [barView(snapshot, principal, def, f, lang).then((b): LiveLine => ({ bar: b }), failed(undefined))] : []),
   ];
+  const lines: string[] = [];
   return new ReadableStream<Uint8Array>({
     async start(controller) {
-      await Promise.all(parts.map((p) => p.then((line) => controller.enqueue(enc.encode(`${JSON.stringify(line)}\n`)))));
+      await Promise.all(
+        parts.map((p) =>
+          p.then((line) => {
+            const text = `${JSON.stringify(line)}\n`;
+            lines.push(text);
+            controller.enqueue(enc.encode(text));
+          }),
+        ),
+      );
       controller.close();
+      if (!failures) done?.(lines.join(''));
     },
   });
+}
+
+/**
+ * A filter change's answer, kept: the text `liveStream` wrote is right for as long as everything
+ * it was made of holds — the snapshot, the viewer's principal (their user and role versions), the
+ * question (dashboard, panels, filter bar, filters, language) and the events read for it, which are
+ * read anew for every request and part of the key. So a view is never shared between two
+ * principals, never outlives its snapshot (the answer cache drops it with them), and an added or
+ * removed event is a different key. Kept in the answer cache (one byte bound for both); a text
+ * with a failed part is not kept.
+ */
+export async function liveView(snapshot: SnapshotSource, principal: Principal, def: DashboardDef, panelIds: readonly string[], bar: boolean, f: Filters, lang: Lang): Promise<ReadableStream<Uint8Array> | string> {
+  const listed = listEvents(await appDb());
+  const id = snapshot.info()?.id;
+  if (!id || !answerCache.enabled) return liveStream(snapshot, principal, def, panelIds, bar, f, lang, listed);
+  const events = createHash('sha256').update(JSON.stringify(await listed)).digest('base64url');
+  const key = JSON.stringify([principalName(principal), def.slug, [...new Set(panelIds)].sort(), bar, f, lang, events]);
+  return answerCache.view(id, key) ?? liveStream(snapshot, principal, def, panelIds, bar, f, lang, listed, (text) => answerCache.keepView(id, key, text));
 }

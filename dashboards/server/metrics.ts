@@ -33,6 +33,10 @@ export function registerCollectors(): void {
     const s = answerCache.stats();
     return (['hits', 'joined', 'misses', 'evictions'] as const).map((k) => ({ labels: { kind: k }, value: s[k] }));
   });
+  gauge('fis_view_cache_requests', 'Filter changes (the panels a browser asks after a change) found kept or computed since the start.', ['kind'], () => {
+    const v = answerCache.stats().views;
+    return [{ labels: { kind: 'hits' }, value: v.hits }, { labels: { kind: 'misses' }, value: v.misses }];
+  });
   gauge('fis_statement_queue', 'DuckDB statements running and waiting, by priority.', ['state'], () => {
     const q = statementQueue.stats();
     return [{ labels: { state: 'running' }, value: q.running }, ...(['interactive', 'export', 'background'] as const).map((p) => ({ labels: { state: `waiting_${p}` }, value: q.waiting[p] }))];

@@ -4,7 +4,7 @@
  */
 import 'server-only';
 import { keptPromise, processWide } from '../../platform/process-wide';
-import type { Principal } from '../../roles/access';
+import { principalName, type Principal } from '../../roles/access';
 import type { SnapshotSource } from '../../warehouse/snapshots';
 import { dimension, isTime } from '../../warehouse/semantic/dimensions';
 import { METRICS, metric, type MetricDef } from '../../warehouse/semantic/metrics';
@@ -15,11 +15,11 @@ import type { Category } from '../specs';
 import type { FilterOption } from '../ui/filter-bar.client';
 import { labels, type Filters } from './panels';
 
-// the values that occur, per snapshot, user, metric, dimension and scope (process-wide: the page and the route handlers share them)
+// the values that occur, per snapshot, principal (the user's rights of the moment), metric, dimension and scope (process-wide: the page and the route handlers share them)
 const cache = processWide('options:present', () => new Map<string, Promise<Array<{ code: string; n: number }>>>());
 
 const present = (reader: SnapshotSource, principal: Principal, m: string, dim: string, filters: Record<string, string[]>) =>
-  keptPromise(cache, `${reader.info()?.id}|${principal.user.username}|${m}|${dim}|${JSON.stringify(filters)}`, async () => {
+  keptPromise(cache, `${reader.info()?.id}|${principalName(principal)}|${m}|${dim}|${JSON.stringify(filters)}`, async () => {
     const r = await runQuery(reader, { metrics: [m], by: [dim], filters }, principal.access).catch(() => ({ rows: [] as Array<Array<string | number | null>> }));
     return r.rows.map((row) => ({ code: String(row[0]), n: Number(row[1] ?? 0) }));
   }, 2000);

@@ -20,8 +20,10 @@ import { DASHBOARD_DEFS } from '../defs';
 import { buildReport, reportFilters } from '../reports/build';
 import { REPORT_DEFS } from '../reports/defs';
 import { canViewDashboard, canViewReport } from '../rights';
-import { dashboardSource, filterBarProps } from './options';
-import { panelData, parseFilters } from './panels';
+import { listEvents, type FisEvent } from '../events/events';
+import { visiblePanels } from '../rights';
+import { barView, panelView } from './live';
+import { parseFilters } from './panels';
 import { appDb, services } from './services';
 
 const log = createLogger('warmup');
@@ -53,8 +55,13 @@ export async function activeScopes(): Promise<Principal[]> {
   return [...byScope.values()];
 }
 
-/** Computes the default views of `principals` on `snapshot` (into the answer cache). */
-export async function warmViews(snapshot: PinnedSnapshot, principals: Principal[]): Promise<WarmUp> {
+/**
+ * Computes the default views of `principals` on `snapshot` (into the answer cache), through the
+ * entry points the pages use — so that what pages keep per snapshot besides answers (labels, a
+ * filter's choices, the event scope) is ready as well. `events`: the events now (the events shown
+ * are read anew with every request; here they only decide which time charts ask for their scope).
+ */
+export async function warmViews(snapshot: PinnedSnapshot, principals: Principal[], events: Promise<FisEvent[]>): Promise<WarmUp> {
   const before = answerCache.stats();
   const dataAsOf = snapshot.info().dataAsOf;
   await withPriority('background', async () => {
@@ -62,8 +69,8 @@ export async function warmViews(snapshot: PinnedSnapshot, principals: Principal[
       for (const def of DASHBOARD_DEFS) {
         if (!canViewDashboard(p, def.slug)) continue;
         const f = parseFilters({}, def, dataAsOf);
-        await filterBarProps(snapshot, p, dashboardSource(def), f, 'de');
-        for (const panel of def.panels) await panelData(snapshot, panel, f, p, 'de');
+        await barView(snapshot, p, def, f, 'de');
+        for (const { panel } of visiblePanels(p, def.slug)) await panelView(snapshot, p, def, panel.id, f, 'de', events).catch(() => undefined);
       }
       for (const def of REPORT_DEFS) {
         if (!canViewReport(p, def.id)) continue;
@@ -80,7 +87,7 @@ export async function warmSnapshot(snapshot: PinnedSnapshot): Promise<WarmUp> {
   const started = Date.now();
   if (!answerCache.enabled) return { scopes: 0, answers: 0 };
   const principals = await activeScopes();
-  const result = await warmViews(snapshot, principals);
+  const result = await warmViews(snapshot, principals, listEvents(await appDb()));
   const c = answerCache.stats();
   log.info(`warmed snapshot ${snapshot.info().id}: ${result.answers} answers for ${result.scopes} rights scopes in ${((Date.now() - started) / 1000).toFixed(1)} s; cache ${(c.bytes / 2 ** 20).toFixed(1)} of ${(c.maxBytes / 2 ** 20).toFixed(0)} MiB, ${c.entries} answers, hit ratio ${c.hits + c.misses ? ((100 * c.hits) / (c.hits + c.misses)).toFixed(0) : 0} %`);
   return result;

@@ -1,4 +1,4 @@
-/** The pipeline monitor's section on answering: cache memory and hit ratio, the queue, the last warm-up. */
+/** The pipeline monitor's section on answering: cache memory and hit ratio (answers and kept filter changes), the queue, the last warm-up. */
 import { Fragment } from 'react';
 import type { AnswersStatus } from '../server/answers';
 import { formatDate, formatValue, type Lang } from '../i18n';
@@ -10,6 +10,7 @@ export function AnswersSection({ lang, s }: { lang: Lang; s: AnswersStatus }) {
   const items: Array<[string, string]> = [
     [ta(lang, 'cacheMemory'), ta(lang, 'cacheMemoryValue', { used: mb(s.cache.bytes), max: mb(s.cache.maxBytes), n: formatValue(s.cache.entries, 'count', lang) })],
     [ta(lang, 'cacheHits'), `${pct(s.cache.hitRatio)} (${formatValue(s.cache.hits + s.cache.joined, 'count', lang)} / ${formatValue(s.cache.hits + s.cache.joined + s.cache.misses, 'count', lang)})`],
+    [ta(lang, 'viewHits'), ta(lang, 'viewHitsValue', { ratio: pct(s.cache.views.hits + s.cache.views.misses ? s.cache.views.hits / (s.cache.views.hits + s.cache.views.misses) : null), n: formatValue(s.cache.views.entries, 'count', lang) })],
     [ta(lang, 'cacheEvictions'), formatValue(s.cache.evictions, 'count', lang)],
     [ta(lang, 'queueNow'), ta(lang, 'queueValue', { running: String(s.queue.running), slots: String(s.queue.slots), waiting: String(s.queue.waiting.interactive + s.queue.waiting.export + s.queue.waiting.background), waited: formatValue(s.queue.waited, 'count', lang) })],
     [

@@ -3,7 +3,7 @@
  * page is usable while the slower panels load; after that, DashboardLive (in the browser) reloads
  * only what a filter change touches.
  */
-import { Suspense } from 'react';
+import { cache, Suspense } from 'react';
 import { isUserError } from '../../platform/errors';
 import type { Principal } from '../../roles/access';
 import type { DashboardDef } from '../defs';
@@ -12,11 +12,16 @@ import type { Lang } from '../i18n';
 import { parseFilters, type Filters } from '../filters';
 import { barView, panelSlots, panelView } from '../server/live';
 import { requestSnapshot } from '../server/snapshot';
+import { appDb } from '../server/services';
+import { listEvents } from '../events/events';
 import { DashboardLive } from './dashboard-live.client';
 import { PanelFrame, PanelSkeleton } from './panels';
 
+/** The events of this request, read once for all its panels. */
+const requestEvents = cache(async () => listEvents(await appDb()));
+
 async function PanelLoader({ def, panelId, filters, principal, lang }: { def: DashboardDef; panelId: string; filters: Filters; principal: Principal; lang: Lang }) {
-  return <PanelFrame {...await panelView(await requestSnapshot(), principal, def, panelId, filters, lang)} />;
+  return <PanelFrame {...await panelView(await requestSnapshot(), principal, def, panelId, filters, lang, requestEvents())} />;
 }
 
 /** No snapshot yet (before the first ETL run): one sentence instead of panels. */

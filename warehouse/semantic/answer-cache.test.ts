@@ -68,4 +68,29 @@ describe('the answer cache', () => {
     await off.get('s1', 'q', async () => (runs++, answer(1)));
     expect(runs).toBe(2);
   });
+
+  it('holds finished views under the same byte bound and order, apart from answers, dropped with their snapshot', async () => {
+    const bound = 100_000;
+    const cache = new AnswerCache(bound);
+    await cache.get('s1', 'q', async () => answer(10));
+    expect(cache.view('s1', 'q')).toBeUndefined();
+    cache.keepView('s1', 'v', 'x'.repeat(1000));
+    expect(cache.view('s1', 'v')).toBe('x'.repeat(1000));
+    expect(cache.view('s2', 'v')).toBeUndefined();
+    expect(cache.stats().views).toMatchObject({ entries: 1, hits: 1, misses: 2 });
+    for (let i = 0; i < 100; i++) {
+      cache.keepView('s1', `v${i}`, 'y'.repeat(2000));
+      expect(cache.stats().bytes).toBeLessThanOrEqual(bound);
+    }
+    expect(cache.stats().evictions).toBeGreaterThan(0);
+    expect(cache.stats().views.entries).toBeLessThan(100);
+    // a text of more than an eighth of the bound is not kept
+    cache.keepView('s1', 'big', 'z'.repeat(bound / 8));
+    expect(cache.view('s1', 'big')).toBeUndefined();
+    cache.dropSnapshot('s1');
+    expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0, views: { entries: 0 } });
+    const off = new AnswerCache(0);
+    off.keepView('s1', 'v', 'x');
+    expect(off.view('s1', 'v')).toBeUndefined();
+  });
 });

@@ -7,6 +7,11 @@
  * disclosure control), frozen. Bounded by bytes (FIS_CACHE_MB), least recently used out first;
  * a snapshot's entries go when it is closed. Identical questions in flight wait for one execution
  * (single flight).
+ *
+ * The same bound and the same order hold finished views too (`view`/`keepView`): the text a web
+ * route wrote for a question — a filter change's panels as the viewer gets them — under the
+ * snapshot and a key the route makes of the viewer's kept principal and everything else the text
+ * depends on (dashboards/server/view-cache.ts).
  */
 import type { QueryResult } from './types';
 import { processWide } from '../../platform/process-wide';
@@ -20,11 +25,13 @@ export interface CacheStats {
   /** callers that waited for an identical question in flight instead of asking again */
   joined: number;
   evictions: number;
+  /** finished views (texts) among the entries, and how often one was found or missing */
+  views: { entries: number; hits: number; misses: number };
 }
 
 interface Entry {
   snapshot: string;
-  value: QueryResult;
+  value: QueryResult | string;
   bytes: number;
 }
 
@@ -43,6 +50,7 @@ export class AnswerCache {
   private readonly inFlight = new Map<string, Promise<QueryResult>>();
   private bytes = 0;
   private readonly counts = { hits: 0, misses: 0, joined: 0, evictions: 0 };
+  private readonly viewCounts = { entries: 0, hits: 0, misses: 0 };
 
   constructor(private maxBytes: number) {}
 
@@ -65,7 +73,7 @@ export class AnswerCache {
       // most recently used last
       this.entries.delete(full);
       this.entries.set(full, hit);
-      return hit.value;
+      return hit.value as QueryResult;
     }
     const pending = this.inFlight.get(full);
     if (pending) {
@@ -90,22 +98,53 @@ export class AnswerCache {
     }
   }
 
+  /** A finished view kept under `key` for `snapshot`, if there is one. */
+  view(snapshot: string, key: string): string | undefined {
+    if (!this.enabled) return undefined;
+    const full = `${snapshot}\u0000view\u0000${key}`;
+    const hit = this.entries.get(full);
+    if (typeof hit?.value !== 'string') {
+      this.viewCounts.misses++;
+      return undefined;
+    }
+    this.viewCounts.hits++;
+    this.entries.delete(full);
+    this.entries.set(full, hit);
+    return hit.value;
+  }
+
+  /** Keeps a finished view (not one larger than an eighth of the cache). */
+  keepView(snapshot: string, key: string, text: string): void {
+    const bytes = 2 * text.length + 256;
+    if (!this.enabled || bytes > this.maxBytes / 8) return;
+    const full = `${snapshot}\u0000view\u0000${key}`;
+    this.remove(full);
+    this.entries.set(full, { snapshot, value: text, bytes });
+    this.bytes += bytes;
+    this.viewCounts.entries++;
+    this.evict();
+  }
+
+  private remove(k: string): boolean {
+    const e = this.entries.get(k);
+    if (!e) return false;
+    this.entries.delete(k);
+    this.bytes -= e.bytes;
+    if (typeof e.value === 'string') this.viewCounts.entries--;
+    return true;
+  }
+
   private evict(): void {
-    for (const [k, e] of this.entries) {
+    for (const k of this.entries.keys()) {
       if (this.bytes <= this.maxBytes) break;
-      this.entries.delete(k);
-      this.bytes -= e.bytes;
+      this.remove(k);
       this.counts.evictions++;
     }
   }
 
   /** Forgets the answers of a snapshot that no longer serves. */
   dropSnapshot(snapshot: string): void {
-    for (const [k, e] of this.entries) {
-      if (e.snapshot !== snapshot) continue;
-      this.entries.delete(k);
-      this.bytes -= e.bytes;
-    }
+    for (const [k, e] of this.entries) if (e.snapshot === snapshot) this.remove(k);
   }
 
   snapshots(): string[] {
@@ -113,12 +152,13 @@ export class AnswerCache {
   }
 
   stats(): CacheStats {
-    return { entries: this.entries.size, bytes: this.bytes, maxBytes: this.maxBytes, ...this.counts };
+    return { entries: this.entries.size, bytes: this.bytes, maxBytes: this.maxBytes, ...this.counts, views: { ...this.viewCounts } };
   }
 
   clear(): void {
     this.entries.clear();
     this.bytes = 0;
+    this.viewCounts.entries = 0;
   }
 }
 

@@ -1,7 +1,7 @@
 // GET /api/dashboards/<slug>/view?panels=<id,id>&bar=1&<the dashboard's URL filters> — a filter change in one request: the panels asked for and the filter bar's choices, with the viewer's rights, each as a line of JSON when it is ready (NDJSON).
 import { langOf } from '@/dashboards/server/exports';
 import { route } from '@/dashboards/server/http';
-import { dashboardFor, filtersOf, liveStream } from '@/dashboards/server/live';
+import { dashboardFor, filtersOf, liveView } from '@/dashboards/server/live';
 import { services } from '@/dashboards/server/services';
 import { UserError } from '@/platform/errors';
 
@@ -14,6 +14,6 @@ export const GET = route<{ slug: string }>(async ({ req, principal }, { slug }) 
   if (panels.length > def.panels.length) throw new UserError(`The dashboard "${def.slug}" has ${def.panels.length} panels; ask for at most that many.`);
   const snapshot = await services().reader.pin();
   const params = Object.fromEntries([...sp].filter(([k]) => k !== 'panels' && k !== 'bar'));
-  const body = liveStream(snapshot, principal!, def, panels, sp.get('bar') === '1', filtersOf(snapshot, def, params), langOf(req));
+  const body = await liveView(snapshot, principal!, def, panels, sp.get('bar') === '1', filtersOf(snapshot, def, params), langOf(req));
   return new Response(body, { headers: { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-store' } });
 });
