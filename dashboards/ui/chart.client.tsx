@@ -9,7 +9,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import * as echarts from 'echarts/core';
 import { BarChart, LineChart, MapChart } from 'echarts/charts';
-import { AriaComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapContinuousComponent } from 'echarts/components';
+import { AriaComponent, GridComponent, LegendPlainComponent, MarkLineComponent, TooltipComponent, VisualMapContinuousComponent } from 'echarts/components';
 import { CanvasRenderer } from 'echarts/renderers';
 import { buildOption, chartLayout, initialHeight } from '../chart-option';
 import { describeChart } from '../chart-text';
@@ -22,7 +22,7 @@ import { compareRows, SortableHeader, useColumnSort } from './sortable.client';
 /** The chart's element carries its ECharts instance (browser tests and debugging read the drawn labels from it). */
 export type ChartElement = HTMLDivElement & { fisChart?: echarts.ECharts };
 
-echarts.use([BarChart, LineChart, MapChart, AriaComponent, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer]);
+echarts.use([BarChart, LineChart, MapChart, AriaComponent, GridComponent, LegendPlainComponent, MarkLineComponent, TooltipComponent, VisualMapContinuousComponent, CanvasRenderer]);
 
 let geoPromise: Promise<void> | undefined;
 function loadStates(): Promise<void> {
