@@ -195,8 +195,8 @@ export async function load(url: string, sessions: Session[], users: number, seco
   };
 }
 
-async function cacheStats(url: string, admin: string): Promise<{ hitRatio: number | null; bytes: number; entries: number; warmUp: { snapshot: string; seconds: number; answers: number } | null; serving: string | null }> {
-  const r = (await (await fetch(`${url}/api/admin/pipeline`, { headers: { cookie: admin } })).json()) as { answers: { cache: { hitRatio: number | null; bytes: number; entries: number }; warmUp: { snapshot: string; seconds: number; answers: number } | null; serving: string | null } };
+async function cacheStats(url: string, admin: string): Promise<{ hitRatio: number | null; bytes: number; entries: number; views: { hits: number; misses: number }; warmUp: { snapshot: string; seconds: number; answers: number } | null; serving: string | null }> {
+  const r = (await (await fetch(`${url}/api/admin/pipeline`, { headers: { cookie: admin } })).json()) as { answers: { cache: { hitRatio: number | null; bytes: number; entries: number; views: { hits: number; misses: number } }; warmUp: { snapshot: string; seconds: number; answers: number } | null; serving: string | null } };
   return { ...r.answers.cache, warmUp: r.answers.warmUp, serving: r.answers.serving };
 }
 
@@ -238,7 +238,7 @@ export async function benchLoad(ctx: BenchContext): Promise<void> {
         (perSecond[p.name] ??= {})[workers > 1 ? `on${workers}` : cache] = r.perSecond;
         const label = `${p.name}, ${tag}`;
         const hits = cache === 'on' && workers === 1 ? await cacheStats(url, admin) : undefined;
-        ctx.record({ section: 'load', name: `${label}: clicks/s`, value: r.perSecond, unit: '/s', note: `${r.pages} clicks, ${r.mib} MiB${hits ? `; hit ratio ${Math.round((hits.hitRatio ?? 0) * 100)} % since the start, ${hits.entries} answers, ${(hits.bytes / 2 ** 20).toFixed(0)} MiB` : ''}` });
+        ctx.record({ section: 'load', name: `${label}: clicks/s`, value: r.perSecond, unit: '/s', note: `${r.pages} clicks, ${r.mib} MiB${hits ? `; hit ratio ${Math.round((hits.hitRatio ?? 0) * 100)} % since the start, ${hits.entries} answers and kept filter changes, ${(hits.bytes / 2 ** 20).toFixed(0)} MiB; kept filter changes found ${hits.views.hits}, computed ${hits.views.misses} since the start` : ''}` });
         ctx.record({ section: 'load', name: `${label}: p50 / p99`, value: r.p50, unit: 'ms', note: `p99 ${r.p99} ms; p95 of dashboard pages ${r.pageP95} ms, of filter changes ${r.changeP95} ms` });
         ctx.record({ section: 'load', name: `${label}: p95`, value: r.p95, unit: 'ms', target: cache === 'on' ? p.target : undefined });
         ctx.record({ section: 'load', name: `${label}: errors`, value: r.errors, unit: '', target: '<= 0' });

@@ -87,7 +87,9 @@ export async function warmSnapshot(snapshot: PinnedSnapshot): Promise<WarmUp> {
   const started = Date.now();
   if (!answerCache.enabled) return { scopes: 0, answers: 0 };
   const principals = await activeScopes();
-  const result = await warmViews(snapshot, principals, listEvents(await appDb()));
+  const events = listEvents(await appDb());
+  events.catch(() => undefined);
+  const result = await warmViews(snapshot, principals, events);
   const c = answerCache.stats();
   log.info(`warmed snapshot ${snapshot.info().id}: ${result.answers} answers for ${result.scopes} rights scopes in ${((Date.now() - started) / 1000).toFixed(1)} s; cache ${(c.bytes / 2 ** 20).toFixed(1)} of ${(c.maxBytes / 2 ** 20).toFixed(0)} MiB, ${c.entries} answers, hit ratio ${c.hits + c.misses ? ((100 * c.hits) / (c.hits + c.misses)).toFixed(0) : 0} %`);
   return result;

@@ -18,7 +18,12 @@ import { DashboardLive } from './dashboard-live.client';
 import { PanelFrame, PanelSkeleton } from './panels';
 
 /** The events of this request, read once for all its panels. */
-const requestEvents = cache(async () => listEvents(await appDb()));
+const requestEvents = cache(() => {
+  const listed = appDb().then(listEvents);
+  // awaited only by time charts: a failure must not go unhandled on a page without one
+  listed.catch(() => undefined);
+  return listed;
+});
 
 async function PanelLoader({ def, panelId, filters, principal, lang }: { def: DashboardDef; panelId: string; filters: Filters; principal: Principal; lang: Lang }) {
   return <PanelFrame {...await panelView(await requestSnapshot(), principal, def, panelId, filters, lang, requestEvents())} />;
