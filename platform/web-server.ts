@@ -13,6 +13,7 @@ import next from 'next';
 import { metrics, routePattern } from './metrics';
 import { setRequestHeaders, stampPeer, trustPeerHeader } from './peer';
 import { securityHeaders } from './security-headers';
+import { servePageFromKeeping } from './kept-pages';
 
 export interface WebServer {
   server: Server;
@@ -39,10 +40,14 @@ export async function startWebServer(opts: { dir: string; port: number; host: st
     res.once('finish', () => {
       httpDuration.observe({ route: routePattern(req.url ?? '/', res.statusCode), method: req.method ?? 'GET', status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
     });
-    handle(req, res).catch(() => {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('An internal error occurred.');
-    });
+    // a page kept finished is answered from its copy; otherwise Next renders it (and it may be kept)
+    const keeping = opts.dev ? Promise.resolve(false) : servePageFromKeeping(req, res, sec.nonce, (name) => setRequestHeaders(req, {}, [name]));
+    keeping
+      .then((served) => (served ? undefined : handle(req, res)))
+      .catch(() => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
+        res.end('An internal error occurred.');
+      });
   });
   // long exports stream for minutes; idle keep-alive connections are closed after a while
   server.requestTimeout = 0;

@@ -37,6 +37,8 @@ export function services(): Services {
     g.__fisServices = { config, reader, app };
     // this process's gauges for /metrics (each worker of `fis serve --workers` reports its own)
     void import('./metrics').then((m) => m.registerCollectors());
+    // FIS's web server may answer dashboard pages from finished copies (kept-pages.ts says which)
+    void import('./kept-pages').then((m) => m.registerKeptPages());
   }
   return g.__fisServices;
 }

@@ -1,0 +1,75 @@
+/**
+ * Which pages FIS's web server may answer from a finished copy (platform/kept-pages.ts), and under
+ * which key. A dashboard page is made of: the snapshot, the viewer's principal (user and role
+ * versions: a changed user or role is a new principal), the URL with its filters, the language,
+ * and what is the viewer's own — the events on the charts, the unread count in the menu, their
+ * start page, their saved views of the page. All of it is read anew for every request (the session
+ * checked as for any page) and goes into the key, so a copy is never another viewer's, never
+ * outlives its snapshot (kept in the answer cache, dropped with it), and a new event, a saved view
+ * or a new inbox item is never answered from an old copy. Only whole pages with status 200 are
+ * kept; a redirect (a default view, values outside the rights, a one-time password) never.
+ */
+import 'server-only';
+import { createHash } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
+import { registerPageKeeper, type PageKeeper } from '../../platform/kept-pages';
+import { principalName } from '../../roles/access';
+import { SESSION_COOKIE } from '../../roles/auth';
+import { answerCache } from '../../warehouse/semantic/answer-cache';
+import { dashboardDef } from '../defs';
+import { listEvents } from '../events/events';
+import { LANG_COOKIE } from '../i18n';
+import { startPageOf } from '../my/start-page';
+import { listViews } from '../my/views';
+import { canViewDashboard } from '../rights';
+import { unreadCount } from '../subscriptions/store';
+import { resolveSession } from './http';
+import { appDb, services } from './services';
+
+const PAGE = /^\/dashboards\/([a-z0-9-]{1,60})$/;
+
+function cookie(req: IncomingMessage, name: string): string | undefined {
+  for (const part of String(req.headers.cookie ?? '').split(';')) {
+    const i = part.indexOf('=');
+    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+  }
+  return undefined;
+}
+
+export async function pageKey(req: IncomingMessage): Promise<{ snapshot: string; key: string } | undefined> {
+  if (!answerCache.enabled) return undefined;
+  const url = new URL(req.url ?? '/', 'http://fis');
+  const slug = PAGE.exec(url.pathname)?.[1];
+  // a page as a browser loads it: not Next's own requests for parts of it (navigation, prefetch, actions)
+  if (!slug || !dashboardDef(slug) || url.searchParams.has('_rsc') || req.headers.rsc || req.headers['next-router-prefetch'] || req.headers['next-action'] || req.headers['next-router-state-tree']) return undefined;
+  const { principal } = await resolveSession(cookie(req, SESSION_COOKIE));
+  if (!principal || principal.user.must_change_password || !canViewDashboard(principal, slug)) return undefined;
+  const snapshot = (await services().reader.pin()).info()?.id;
+  if (!snapshot) return undefined;
+  const db = await appDb();
+  const user = principal.user;
+  const [events, unread, start, views] = await Promise.all([listEvents(db), unreadCount(db, user.username), startPageOf(db, user), listViews(db, user.username, url.pathname)]);
+  // without parameters a default view redirects: never kept, nor answered from a copy
+  if (![...url.searchParams.keys()].length && views.some((v) => v.isDefault)) return undefined;
+  const own = createHash('sha256').update(JSON.stringify([events, unread, start, views])).digest('base64url');
+  const params = [...url.searchParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return { snapshot, key: JSON.stringify(['page', principalName(principal), slug, params, cookie(req, LANG_COOKIE) === 'en' ? 'en' : 'de', own]) };
+}
+
+const keeper: PageKeeper = {
+  key: async (req) => {
+    const k = await pageKey(req);
+    return k ? `${k.snapshot}\u0001${k.key}` : undefined;
+  },
+  get: (key) => {
+    const [snapshot, k] = key.split('\u0001') as [string, string];
+    return answerCache.view(snapshot, k);
+  },
+  keep: (key, copy) => {
+    const [snapshot, k] = key.split('\u0001') as [string, string];
+    answerCache.keepView(snapshot, k, copy);
+  },
+};
+
+/** Lets this process's web server answer dashboard pages from their copies (called once, by services()). */
+export const registerKeptPages = () => registerPageKeeper(keeper);

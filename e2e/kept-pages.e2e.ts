@@ -1,0 +1,77 @@
+/**
+ * Kept pages on the running server (platform/kept-pages.ts, dashboards/server/kept-pages.ts): a
+ * dashboard page asked again comes from its copy — the same page but for a fresh CSP nonce on
+ * every script — and never another viewer's (a branch-office head and the leadership asking the
+ * same URL each get their own, as rendered for them); a page after a saved view, an event or a
+ * narrowed scope is rendered anew; a session that ended gets the login, never a copy.
+ */
+import { describe, expect, inject, it } from 'vitest';
+
+const env = inject('e2e');
+
+interface Session {
+  cookie: string;
+  csrf: string;
+}
+
+async function login(username: string): Promise<Session> {
+  const r = await fetch(`${env.baseURL}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: 'demo-password-1' }) });
+  expect(r.status, `login of ${username}`).toBe(200);
+  return { cookie: /fis_session=[^;]+/.exec(r.headers.getSetCookie().join('\n'))![0], csrf: ((await r.json()) as { csrfToken: string }).csrfToken };
+}
+
+/** A page as a browser loads it: whether it came from a copy, and its text with the nonce taken out. */
+async function page(s: Session, path: string): Promise<{ status: number; kept: boolean; text: string }> {
+  const r = await fetch(`${env.baseURL}${path}`, { headers: { cookie: s.cookie }, redirect: 'manual' });
+  const body = await r.text();
+  if (r.status !== 200) return { status: r.status, kept: r.headers.get('x-fis-kept') === '1', text: '' };
+  const nonce = /'nonce-([^']+)'/.exec(r.headers.get('content-security-policy') ?? '')![1]!;
+  const scripts = [...body.matchAll(/<script\b[^>]*>/g)].map((m) => m[0]);
+  expect(scripts.length).toBeGreaterThan(0);
+  for (const tag of scripts) expect(tag, 'every script carries this response\'s nonce').toContain(`nonce="${nonce}"`);
+  return { status: r.status, kept: r.headers.get('x-fis-kept') === '1', text: body.replaceAll(nonce, 'NONCE') };
+}
+
+describe.skipIf(!!env.skip)(`kept pages${env.skip ? ` (skipped: ${env.skip})` : ''}`, () => {
+  it('answer a page asked again from its copy, with a fresh nonce, and never with another viewer\'s copy', async () => {
+    const path = '/dashboards/offices?from=2025-01-01&to=2025-12-31';
+    const lead = await login('leitung');
+    const muc = await login('ast-muc');
+    const first = { lead: await page(lead, path), muc: await page(muc, path) };
+    expect(first.lead.status).toBe(200);
+    expect(first.muc.status).toBe(200);
+    expect(first.lead.text).not.toBe(first.muc.text);
+    for (let i = 0; i < 2; i++) {
+      const again = { lead: await page(lead, path), muc: await page(muc, path) };
+      expect(again.lead.kept && again.muc.kept).toBe(true);
+      expect(again.lead.text).toBe(first.lead.text);
+      expect(again.muc.text).toBe(first.muc.text);
+    }
+    // another session of the same user with the same rights shares the copy; the URL's filters are part of the key
+    const lead2 = await login('leitung');
+    expect(await page(lead2, path)).toEqual({ status: 200, kept: true, text: first.lead.text });
+    const other = await page(lead2, '/dashboards/offices?from=2024-01-01&to=2024-12-31');
+    expect(other.text).not.toBe(first.lead.text);
+  });
+
+  it('render a page anew after a saved view or an event, and give an ended session the login', async () => {
+    const path = '/dashboards/applications?state=09';
+    const lead = await login('leitung');
+    await page(lead, path);
+    expect((await page(lead, path)).kept).toBe(true);
+    const saved = await fetch(`${env.baseURL}/api/me/views`, { method: 'POST', headers: { cookie: lead.cookie, 'x-csrf-token': lead.csrf, 'content-type': 'application/json' }, body: JSON.stringify({ name: 'Kept-page canary', path, isDefault: false }) });
+    expect(saved.status).toBe(201);
+    const after = await page(lead, path);
+    expect(after.kept).toBe(false);
+    expect(after.text).toContain('Kept-page canary');
+    const ev = await fetch(`${env.baseURL}/api/events`, { method: 'POST', headers: { cookie: lead.cookie, 'x-csrf-token': lead.csrf, 'content-type': 'application/json' }, body: JSON.stringify({ date: '2025-06-01', title: 'Kept-page event', text: '', scope: { states: [], offices: [] }, roles: ['leadership'] }) });
+    expect(ev.status).toBe(201);
+    expect((await page(lead, path)).kept).toBe(false);
+    expect((await page(lead, path)).kept).toBe(true);
+    // the session ends: the same cookie gets the login, not the copy
+    expect((await fetch(`${env.baseURL}/api/session`, { method: 'DELETE', headers: { cookie: lead.cookie, 'x-csrf-token': lead.csrf } })).status).toBeLessThan(300);
+    const gone = await page(lead, path);
+    expect(gone.status).toBe(307);
+    expect(gone.kept).toBe(false);
+  });
+});

@@ -1,0 +1,95 @@
+/**
+ * Kept pages: FIS's web server can answer a page from a finished copy instead of having Next.js
+ * render it again. The web app decides what may be kept and under which key (it registers a
+ * keeper, dashboards/server/kept-pages.ts: the key holds everything the page is made of); this
+ * module does the HTTP part — asking Next for an uncompressed page on a miss and copying it as it
+ * streams to the client, and on a hit writing the copy with this response's CSP nonce in place of
+ * the one it was rendered with, compressed if the client accepts gzip.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync } from 'node:zlib';
+import { processWide } from './process-wide';
+
+export interface PageKeeper {
+  /** The key of this request's page; undefined: not to be kept (nor answered from a copy). */
+  key(req: IncomingMessage): Promise<string | undefined>;
+  get(key: string): string | undefined;
+  keep(key: string, copy: string): void;
+}
+
+const registry = processWide('web:page-keeper', () => ({ keeper: undefined as PageKeeper | undefined }));
+
+/** Registers the web app's keeper (once per process; the last one wins). */
+export function registerPageKeeper(k: PageKeeper): void {
+  registry.keeper = k;
+}
+
+// headers of a page that are the page's own (the rest — security headers, instance, date — belong to each response)
+const KEPT_HEADERS = ['content-type', 'vary', 'link', 'x-nextjs-cache', 'x-nextjs-prerender', 'x-nextjs-stale-time'];
+
+interface Copy {
+  nonce: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+const encode = (c: Copy) => `${c.nonce}\n${JSON.stringify(c.headers)}\n${c.body}`;
+function decode(s: string): Copy {
+  const a = s.indexOf('\n');
+  const b = s.indexOf('\n', a + 1);
+  return { nonce: s.slice(0, a), headers: JSON.parse(s.slice(a + 1, b)) as Record<string, string>, body: s.slice(b + 1) };
+}
+
+/**
+ * Answers `req` from a kept copy (true), or prepares `req`/`res` so that the page Next renders is
+ * kept once complete (false: the caller hands the request to Next). `nonce` is this response's.
+ */
+export async function servePageFromKeeping(req: IncomingMessage, res: ServerResponse, nonce: string, dropRequestHeader: (name: string) => void): Promise<boolean> {
+  const keeper = registry.keeper;
+  if (!keeper || req.method !== 'GET') return false;
+  const key = await keeper.key(req).catch(() => undefined);
+  if (!key) return false;
+  const kept = keeper.get(key);
+  const gzip = /\bgzip\b/.test(String(req.headers['accept-encoding'] ?? ''));
+  if (kept) {
+    const copy = decode(kept);
+    const html = Buffer.from(copy.body.replaceAll(copy.nonce, nonce));
+    const body = gzip ? gzipSync(html, { level: 1 }) : html;
+    res.statusCode = 200;
+    for (const [k, v] of Object.entries(copy.headers)) res.setHeader(k, v);
+    if (gzip) res.setHeader('content-encoding', 'gzip');
+    res.setHeader('content-length', body.length);
+    res.setHeader('x-fis-kept', '1');
+    res.end(body);
+    return true;
+  }
+  // a miss: Next renders the page uncompressed (so that the copy holds the text), streamed as usual
+  dropRequestHeader('accept-encoding');
+  const chunks: Buffer[] = [];
+  const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+  const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+  const take = (chunk: unknown, encoding?: unknown) => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
+    chunks.push(Buffer.isBuffer(chunk) ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk) : Buffer.from(String(chunk), typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'));
+  };
+  res.write = ((chunk: unknown, ...rest: unknown[]) => {
+    take(chunk, rest[0]);
+    return write(chunk, ...rest);
+  }) as typeof res.write;
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    take(chunk, rest[0]);
+    const done = end(chunk, ...rest);
+    const type = String(res.getHeader('content-type') ?? '');
+    // only a whole page as anyone would get it: no redirect, no cookie, no compression of its own
+    if (res.statusCode === 200 && type.startsWith('text/html') && !res.getHeader('set-cookie') && !res.getHeader('content-encoding')) {
+      const headers: Record<string, string> = {};
+      for (const h of KEPT_HEADERS) {
+        const v = res.getHeader(h);
+        if (v !== undefined) headers[h] = Array.isArray(v) ? v.join(', ') : String(v);
+      }
+      keeper.keep(key, encode({ nonce, headers, body: Buffer.concat(chunks).toString('utf8') }));
+    }
+    return done;
+  }) as typeof res.end;
+  return false;
+}
