@@ -15,6 +15,8 @@ export interface PageKeeper {
   key(req: IncomingMessage): Promise<string | undefined>;
   get(key: string): string | undefined;
   keep(key: string, copy: string): void;
+  /** Whether a finished page may be kept (not one that shows a failure). */
+  keepable(html: string): boolean;
 }
 
 const registry = processWide('web:page-keeper', () => ({ keeper: undefined as PageKeeper | undefined }));
@@ -87,7 +89,8 @@ export async function servePageFromKeeping(req: IncomingMessage, res: ServerResp
         const v = res.getHeader(h);
         if (v !== undefined) headers[h] = Array.isArray(v) ? v.join(', ') : String(v);
       }
-      keeper.keep(key, encode({ nonce, headers, body: Buffer.concat(chunks).toString('utf8') }));
+      const body = Buffer.concat(chunks).toString('utf8');
+      if (keeper.keepable(body)) keeper.keep(key, encode({ nonce, headers, body }));
     }
     return done;
   }) as typeof res.end;

@@ -7,7 +7,8 @@
  * checked as for any page) and goes into the key, so a copy is never another viewer's, never
  * outlives its snapshot (kept in the answer cache, dropped with it), and a new event, a saved view
  * or a new inbox item is never answered from an old copy. Only whole pages with status 200 are
- * kept; a redirect (a default view, values outside the rights, a one-time password) never.
+ * kept; a redirect (a default view, values outside the rights, a one-time password) never, nor a
+ * page where a panel failed (it may work on the next try) or React streamed an error.
  */
 import 'server-only';
 import { createHash } from 'node:crypto';
@@ -56,7 +57,11 @@ export async function pageKey(req: IncomingMessage): Promise<{ snapshot: string;
   return { snapshot, key: JSON.stringify(['page', principalName(principal), slug, params, cookie(req, LANG_COOKIE) === 'en' ? 'en' : 'de', own]) };
 }
 
+/** A panel that failed (data-status="error") or an error React streamed in place of a part (data-dgst). */
+const FAILED = /data-status="error"|data-dgst=/;
+
 const keeper: PageKeeper = {
+  keepable: (html) => !FAILED.test(html),
   key: async (req) => {
     const k = await pageKey(req);
     return k ? `${k.snapshot}\u0001${k.key}` : undefined;

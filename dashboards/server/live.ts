@@ -70,7 +70,8 @@ export type LiveLine = { panel: PanelView } | { bar: Awaited<ReturnType<typeof b
  * panel): the panels asked for and, with `bar`, the filter bar's choices — each written as a line
  * of JSON (NDJSON) the moment it is ready, so the browser draws the quick panels while the slow
  * ones are still being computed. A panel the user may not see is a line with its error, never its
- * data; the stream ends when every part is written. `done` gets the whole text when no part failed.
+ * data; the stream ends when every part is written. `done` gets the whole text when no part failed
+ * (neither a line of error nor a panel whose data failed).
  */
 export function liveStream(snapshot: SnapshotSource, principal: Principal, def: DashboardDef, panelIds: readonly string[], bar: boolean, f: Filters, lang: Lang, events?: Promise<FisEvent[]>, done?: (text: string) => void): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
@@ -90,6 +91,8 @@ export function liveStream(snapshot: SnapshotSource, principal: Principal, def: 
       await Promise.all(
         parts.map((p) =>
           p.then((line) => {
+            // a panel that failed may work on the next try: such a text is not kept
+            if ('panel' in line && typeof line.panel === 'object' && line.panel.data.status === 'error') failures++;
             const text = `${JSON.stringify(line)}\n`;
             lines.push(text);
             controller.enqueue(enc.encode(text));
