@@ -3,7 +3,9 @@
  * dashboard page asked again comes from its copy — the same page but for a fresh CSP nonce on
  * every script — and never another viewer's (a branch-office head and the leadership asking the
  * same URL each get their own, as rendered for them); a page after a saved view, an event or a
- * narrowed scope is rendered anew; a session that ended gets the login, never a copy.
+ * narrowed scope is rendered anew; a session that ended gets the login, never a copy; a session
+ * cookie planted beside the victim's never lets a page rendered for one be kept for the other;
+ * parameters a page does not read are not kept.
  */
 import { describe, expect, inject, it } from 'vitest';
 
@@ -73,5 +75,27 @@ describe.skipIf(!!env.skip)(`kept pages${env.skip ? ` (skipped: ${env.skip})` : 
     const gone = await page(lead, path);
     expect(gone.status).toBe(307);
     expect(gone.kept).toBe(false);
+  });
+
+  it('never keep a page under one session that was rendered for another (a cookie planted beside the victim\'s)', async () => {
+    const path = '/dashboards/offices?from=2023-01-01&to=2023-12-31';
+    const attacker = await login('ast-muc');
+    const victim = await login('leitung');
+    const own = { victim: await page(victim, path), attacker: await page(attacker, path) };
+    expect(own.victim.text).not.toBe(own.attacker.text);
+    // the browser sends the planted cookie (a longer path) first, the victim's own after it
+    const both = { cookie: `${attacker.cookie}; ${victim.cookie}`, csrf: '' };
+    for (let i = 0; i < 2; i++) {
+      const r = await page(both, `${path}&state=09`);
+      expect(r.kept).toBe(false);
+    }
+    // what the attacker gets for that URL is their own page, never one rendered with the victim's session
+    await page(attacker, `${path}&state=09`);
+    const mine = await page(attacker, `${path}&state=09`);
+    expect(mine.kept).toBe(true);
+    expect(mine.text).not.toContain('Leitner');
+    // parameters the page does not read: answered, never kept
+    expect((await page(victim, `${path}&junk=1`)).kept).toBe(false);
+    expect((await page(victim, `${path}&junk=1`)).kept).toBe(false);
   });
 });

@@ -17,6 +17,8 @@ export interface PageKeeper {
   keep(key: string, copy: string): void;
   /** Whether a finished page may be kept (not one that shows a failure). */
   keepable(html: string): boolean;
+  /** The Cookie header Next must render the page with: exactly what the key was made of. */
+  cookies(req: IncomingMessage): string | undefined;
 }
 
 const registry = processWide('web:page-keeper', () => ({ keeper: undefined as PageKeeper | undefined }));
@@ -46,7 +48,7 @@ function decode(s: string): Copy {
  * Answers `req` from a kept copy (true), or prepares `req`/`res` so that the page Next renders is
  * kept once complete (false: the caller hands the request to Next). `nonce` is this response's.
  */
-export async function servePageFromKeeping(req: IncomingMessage, res: ServerResponse, nonce: string, dropRequestHeader: (name: string) => void): Promise<boolean> {
+export async function servePageFromKeeping(req: IncomingMessage, res: ServerResponse, nonce: string, setRequestHeaders: (set: Record<string, string>, drop: string[]) => void): Promise<boolean> {
   const keeper = registry.keeper;
   if (!keeper || req.method !== 'GET') return false;
   const key = await keeper.key(req).catch(() => undefined);
@@ -65,11 +67,13 @@ export async function servePageFromKeeping(req: IncomingMessage, res: ServerResp
     res.end(body);
     return true;
   }
-  // a miss: Next renders the page uncompressed (so that the copy holds the text), streamed as usual
-  dropRequestHeader('accept-encoding');
+  // a miss: Next renders the page uncompressed (so that the copy holds the text), streamed as
+  // usual, with exactly the cookies the key was made of
+  const cookies = keeper.cookies(req);
+  if (!cookies) return false;
+  setRequestHeaders({ cookie: cookies }, ['accept-encoding']);
   const chunks: Buffer[] = [];
   const write = res.write.bind(res) as (...a: unknown[]) => boolean;
-  const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
   const take = (chunk: unknown, encoding?: unknown) => {
     if (chunk === undefined || chunk === null || typeof chunk === 'function') return;
     chunks.push(Buffer.isBuffer(chunk) ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk) : Buffer.from(String(chunk), typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'));
@@ -78,21 +82,29 @@ export async function servePageFromKeeping(req: IncomingMessage, res: ServerResp
     take(chunk, rest[0]);
     return write(chunk, ...rest);
   }) as typeof res.write;
+  const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
   res.end = ((chunk?: unknown, ...rest: unknown[]) => {
     take(chunk, rest[0]);
-    const done = end(chunk, ...rest);
-    const type = String(res.getHeader('content-type') ?? '');
-    // only a whole page as anyone would get it: no redirect, no cookie, no compression of its own
-    if (res.statusCode === 200 && type.startsWith('text/html') && !res.getHeader('set-cookie') && !res.getHeader('content-encoding')) {
-      const headers: Record<string, string> = {};
-      for (const h of KEPT_HEADERS) {
-        const v = res.getHeader(h);
-        if (v !== undefined) headers[h] = Array.isArray(v) ? v.join(', ') : String(v);
-      }
-      const body = Buffer.concat(chunks).toString('utf8');
-      if (keeper.keepable(body)) keeper.keep(key, encode({ nonce, headers, body }));
-    }
-    return done;
+    return end(chunk, ...rest);
   }) as typeof res.end;
+  // kept once the whole page went out, as anyone would get it: no redirect, no cookie, no
+  // compression of its own, a complete document — and only if what the key was made of still holds
+  res.once('finish', () => {
+    const type = String(res.getHeader('content-type') ?? '');
+    if (res.statusCode !== 200 || !type.startsWith('text/html') || res.getHeader('set-cookie') || res.getHeader('content-encoding')) return;
+    const body = Buffer.concat(chunks).toString('utf8');
+    if (!body.trimEnd().endsWith('</html>') || !keeper.keepable(body)) return;
+    const headers: Record<string, string> = {};
+    for (const h of KEPT_HEADERS) {
+      const v = res.getHeader(h);
+      if (v !== undefined) headers[h] = Array.isArray(v) ? v.join(', ') : String(v);
+    }
+    keeper
+      .key(req)
+      .then((again) => {
+        if (again === key) keeper.keep(key, encode({ nonce, headers, body }));
+      })
+      .catch(() => undefined);
+  });
   return false;
 }

@@ -41,7 +41,7 @@ export async function startWebServer(opts: { dir: string; port: number; host: st
       httpDuration.observe({ route: routePattern(req.url ?? '/', res.statusCode), method: req.method ?? 'GET', status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
     });
     // a page kept finished is answered from its copy; otherwise Next renders it (and it may be kept)
-    const keeping = opts.dev ? Promise.resolve(false) : servePageFromKeeping(req, res, sec.nonce, (name) => setRequestHeaders(req, {}, [name]));
+    const keeping = opts.dev ? Promise.resolve(false) : servePageFromKeeping(req, res, sec.nonce, (set, drop) => setRequestHeaders(req, set, drop));
     keeping
       .then((served) => (served ? undefined : handle(req, res)))
       .catch(() => {

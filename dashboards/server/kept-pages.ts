@@ -29,13 +29,25 @@ import { appDb, services } from './services';
 
 const PAGE = /^\/dashboards\/([a-z0-9-]{1,60})$/;
 
-function cookie(req: IncomingMessage, name: string): string | undefined {
+/**
+ * The session and language cookies as the key reads them — or undefined when either comes more
+ * than once: Next.js would take another one than a first-wins reading (a cookie planted for a
+ * longer path comes first), and a page rendered for one session must never be kept under another.
+ */
+function cookiesOf(req: IncomingMessage): { session?: string; lang?: string } | undefined {
+  const found: Record<string, string[]> = {};
   for (const part of String(req.headers.cookie ?? '').split(';')) {
     const i = part.indexOf('=');
-    if (i > 0 && part.slice(0, i).trim() === name) return decodeURIComponent(part.slice(i + 1).trim());
+    if (i <= 0) continue;
+    const name = part.slice(0, i).trim();
+    if (name === SESSION_COOKIE || name === LANG_COOKIE) (found[name] ??= []).push(part.slice(i + 1).trim());
   }
-  return undefined;
+  if ((found[SESSION_COOKIE]?.length ?? 0) > 1 || (found[LANG_COOKIE]?.length ?? 0) > 1) return undefined;
+  return { session: found[SESSION_COOKIE]?.[0], lang: found[LANG_COOKIE]?.[0] };
 }
+
+/** The URL parameters a dashboard page reads; a page with others is not kept (they would only fill the cache). */
+const PARAMS = new Set(['from', 'to', 'period', 'dropped']);
 
 export async function pageKey(req: IncomingMessage): Promise<{ snapshot: string; key: string } | undefined> {
   if (!answerCache.enabled) return undefined;
@@ -43,7 +55,11 @@ export async function pageKey(req: IncomingMessage): Promise<{ snapshot: string;
   const slug = PAGE.exec(url.pathname)?.[1];
   // a page as a browser loads it: not Next's own requests for parts of it (navigation, prefetch, actions)
   if (!slug || !dashboardDef(slug) || url.searchParams.has('_rsc') || req.headers.rsc || req.headers['next-router-prefetch'] || req.headers['next-action'] || req.headers['next-router-state-tree']) return undefined;
-  const { principal } = await resolveSession(cookie(req, SESSION_COOKIE));
+  const def = dashboardDef(slug)!;
+  if ([...url.searchParams.keys()].some((k) => !PARAMS.has(k) && !(def.filters as readonly string[]).includes(k))) return undefined;
+  const jar = cookiesOf(req);
+  if (!jar?.session) return undefined;
+  const { principal } = await resolveSession(jar.session);
   if (!principal || principal.user.must_change_password || !canViewDashboard(principal, slug)) return undefined;
   const snapshot = (await services().reader.pin()).info()?.id;
   if (!snapshot) return undefined;
@@ -54,7 +70,7 @@ export async function pageKey(req: IncomingMessage): Promise<{ snapshot: string;
   if (![...url.searchParams.keys()].length && views.some((v) => v.isDefault)) return undefined;
   const own = createHash('sha256').update(JSON.stringify([events, unread, start, views])).digest('base64url');
   const params = [...url.searchParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { snapshot, key: JSON.stringify(['page', principalName(principal), slug, params, cookie(req, LANG_COOKIE) === 'en' ? 'en' : 'de', own]) };
+  return { snapshot, key: JSON.stringify(['page', principalName(principal), slug, params, jar.lang === 'en' ? 'en' : 'de', own]) };
 }
 
 /** A panel that failed (data-status="error") or an error React streamed in place of a part (data-dgst). */
@@ -65,6 +81,11 @@ const keeper: PageKeeper = {
   key: async (req) => {
     const k = await pageKey(req);
     return k ? `${k.snapshot}\u0001${k.key}` : undefined;
+  },
+  // Next renders with exactly the cookies the key was made of
+  cookies: (req) => {
+    const jar = cookiesOf(req);
+    return jar?.session ? `${SESSION_COOKIE}=${jar.session}${jar.lang ? `; ${LANG_COOKIE}=${jar.lang}` : ''}` : undefined;
   },
   get: (key) => {
     const [snapshot, k] = key.split('\u0001') as [string, string];

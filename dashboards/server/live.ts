@@ -116,7 +116,7 @@ export function liveStream(snapshot: SnapshotSource, principal: Principal, def: 
  */
 export async function liveView(snapshot: SnapshotSource, principal: Principal, def: DashboardDef, panelIds: readonly string[], bar: boolean, f: Filters, lang: Lang): Promise<ReadableStream<Uint8Array> | string> {
   const listed = listEvents(await appDb());
-  // awaited only where a time chart needs it: a failure must not go unhandled where none does
+  // awaited by time charts (and, with the cache on, for the key below): a failure must not go unhandled where none awaits it
   listed.catch(() => undefined);
   const id = snapshot.info()?.id;
   if (!id || !answerCache.enabled) return liveStream(snapshot, principal, def, panelIds, bar, f, lang, listed);
