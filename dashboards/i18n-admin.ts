@@ -102,7 +102,7 @@ const A = {
   cacheMemory: { de: 'Zwischenspeicher', en: 'Answer cache' },
   cacheMemoryValue: { de: '{used} von {max} MiB, {n} Antworten', en: '{used} of {max} MiB, {n} answers' },
   cacheHits: { de: 'Trefferquote', en: 'Hit ratio' },
-  viewHits: { de: 'Gehaltene Filterwechsel', en: 'Kept filter changes' },
+  viewHits: { de: 'Gehaltene Filterwechsel und Seiten', en: 'Kept filter changes and pages' },
   viewHitsValue: { de: '{ratio} Treffer, {n} gehalten', en: '{ratio} hits, {n} kept' },
   cacheEvictions: { de: 'Verdrängt', en: 'Evicted' },
   queueNow: { de: 'Abfragen', en: 'Statements' },

@@ -33,7 +33,7 @@ export function registerCollectors(): void {
     const s = answerCache.stats();
     return (['hits', 'joined', 'misses', 'evictions'] as const).map((k) => ({ labels: { kind: k }, value: s[k] }));
   });
-  gauge('fis_view_cache_requests', 'Filter changes (the panels a browser asks after a change) found kept or computed since the start.', ['kind'], () => {
+  gauge('fis_view_cache_requests', 'Filter changes (the panels a browser asks after a change) and dashboard pages found kept or computed since the start.', ['kind'], () => {
     const v = answerCache.stats().views;
     return [{ labels: { kind: 'hits' }, value: v.hits }, { labels: { kind: 'misses' }, value: v.misses }];
   });
