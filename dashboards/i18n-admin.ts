@@ -108,7 +108,7 @@ const A = {
   queueNow: { de: 'Abfragen', en: 'Statements' },
   queueValue: { de: '{running} von {slots} laufen, {waiting} warten (bisher {waited}× gewartet)', en: '{running} of {slots} running, {waiting} waiting ({waited} waited so far)' },
   warmUp: { de: 'Vorberechnung nach dem letzten Datenstand', en: 'Warm-up after the last publication' },
-  warmUpValue: { de: '{at}: {answers} Antworten für {scopes} Rechteumfänge in {seconds} s', en: '{at}: {answers} answers for {scopes} rights scopes in {seconds} s' },
+  warmUpValue: { de: '{at}: {answers} Antworten für {scopes} Rechteumfänge, {pages} Seiten fertig gehalten, in {seconds} s', en: '{at}: {answers} answers for {scopes} rights scopes, {pages} pages kept finished, in {seconds} s' },
   warmUpTimedOut: { de: '(Zeitgrenze erreicht, vorher umgeschaltet)', en: '(time limit reached, switched before it ended)' },
   ownAccessLocked: {
     de: 'Das ist Ihr eigenes Konto: Rollen, Zuständigkeit und den Aktiv-Status ändert eine andere Administratorin oder ein anderer Administrator (Funktionstrennung).',

@@ -5,9 +5,12 @@
  * same URL each get their own, as rendered for them); a page after a saved view, an event or a
  * narrowed scope is rendered anew; a session that ended gets the login, never a copy; a session
  * cookie planted beside the victim's never lets a page rendered for one be kept for the other;
- * parameters a page does not read are not kept.
+ * parameters a page does not read are not kept; after a publication, the first page a manager
+ * opens is a copy rendered for them on the new snapshot before the switch (the private listener
+ * behind it: platform/web-handler.test.ts).
  */
 import { describe, expect, inject, it } from 'vitest';
+import { fisAsync } from '../test/helpers';
 
 const env = inject('e2e');
 
@@ -97,5 +100,29 @@ describe.skipIf(!!env.skip)(`kept pages${env.skip ? ` (skipped: ${env.skip})` : 
     // parameters the page does not read: answered, never kept
     expect((await page(victim, `${path}&junk=1`)).kept).toBe(false);
     expect((await page(victim, `${path}&junk=1`)).kept).toBe(false);
+  });
+
+  it('answer the first page after a publication from a copy rendered on the new snapshot before the switch', async () => {
+    const admin = await login('admin');
+    const analyst = await login('analyst');
+    const answers = async () => ((await (await fetch(`${env.baseURL}/api/admin/pipeline`, { headers: { cookie: admin.cookie } })).json()) as { answers: { serving: string | null; warmUp: { snapshot: string; pages?: number } | null } }).answers;
+    // the page the analyst opens first; asked again, it is a copy
+    await page(analyst, '/dashboards/overview');
+    expect((await page(analyst, '/dashboards/overview')).kept).toBe(true);
+    const before = (await answers()).serving;
+    expect(before).toBeTruthy();
+    expect((await fisAsync(['etl', 'run'], env.dataDir)).status).toBe(0);
+    // a request notices the new pointer; the process warms the new snapshot, then switches to it
+    await page(analyst, '/dashboards/overview?state=09');
+    let now = await answers();
+    for (let i = 0; i < 600 && !(now.serving !== before && now.warmUp?.snapshot === now.serving); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      now = await answers();
+    }
+    expect(now.serving).not.toBe(before);
+    expect(now.warmUp?.pages).toBeGreaterThanOrEqual(1);
+    const first = await page(analyst, '/dashboards/overview');
+    expect(first.status).toBe(200);
+    expect(first.kept, 'the first page after the switch is the copy made during the warm-up').toBe(true);
   });
 });

@@ -6,6 +6,7 @@
  * streams to the client, and on a hit writing the copy with this response's CSP nonce in place of
  * the one it was rendered with, compressed if the client accepts gzip.
  */
+import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { gzipSync } from 'node:zlib';
 import { processWide } from './process-wide';
@@ -48,7 +49,13 @@ function decode(s: string): Copy {
  * Answers `req` from a kept copy (true), or prepares `req`/`res` so that the page Next renders is
  * kept once complete (false: the caller hands the request to Next). `nonce` is this response's.
  */
-export async function servePageFromKeeping(req: IncomingMessage, res: ServerResponse, nonce: string, setRequestHeaders: (set: Record<string, string>, drop: string[]) => void): Promise<boolean> {
+export async function servePageFromKeeping(
+  req: IncomingMessage,
+  res: ServerResponse,
+  nonce: string,
+  setRequestHeaders: (set: Record<string, string>, drop: string[]) => void,
+  opts: { settleFirst?: boolean } = {},
+): Promise<boolean> {
   const keeper = registry.keeper;
   if (!keeper || req.method !== 'GET') return false;
   const key = await keeper.key(req).catch(() => undefined);
@@ -82,14 +89,9 @@ export async function servePageFromKeeping(req: IncomingMessage, res: ServerResp
     take(chunk, rest[0]);
     return write(chunk, ...rest);
   }) as typeof res.write;
-  const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
-  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
-    take(chunk, rest[0]);
-    return end(chunk, ...rest);
-  }) as typeof res.end;
   // kept once the whole page went out, as anyone would get it: no redirect, no cookie, no
   // compression of its own, a complete document — and only if what the key was made of still holds
-  res.once('finish', () => {
+  const keepCopy = async () => {
     const type = String(res.getHeader('content-type') ?? '');
     if (res.statusCode !== 200 || !type.startsWith('text/html') || res.getHeader('set-cookie') || res.getHeader('content-encoding')) return;
     const body = Buffer.concat(chunks).toString('utf8');
@@ -99,12 +101,63 @@ export async function servePageFromKeeping(req: IncomingMessage, res: ServerResp
       const v = res.getHeader(h);
       if (v !== undefined) headers[h] = Array.isArray(v) ? v.join(', ') : String(v);
     }
-    keeper
-      .key(req)
-      .then((again) => {
-        if (again === key) keeper.keep(key, encode({ nonce, headers, body }));
-      })
-      .catch(() => undefined);
-  });
+    if ((await keeper.key(req)) === key) keeper.keep(key, encode({ nonce, headers, body }));
+  };
+  const end = res.end.bind(res) as (...a: unknown[]) => ServerResponse;
+  let ended = false;
+  res.end = ((chunk?: unknown, ...rest: unknown[]) => {
+    if (ended) return end(chunk, ...rest);
+    ended = true;
+    take(chunk, rest[0]);
+    // a warm-up render (opts.settleFirst) ends only once its copy is kept (the warm-up then knows it is there)
+    if (opts.settleFirst) {
+      void keepCopy()
+        .catch(() => undefined)
+        .then(() => end(chunk, ...rest));
+      return res;
+    }
+    return end(chunk, ...rest);
+  }) as typeof res.end;
+  if (!opts.settleFirst) res.once('finish', () => void keepCopy().catch(() => undefined));
   return false;
+}
+
+/**
+ * The warm-up's page renders. Before the readers switch to a new snapshot, the warm-up renders the
+ * pages its users opened last through this process's private listener (web-handler.ts), as they
+ * would get them, so that the first of them after the switch is answered from a copy. The request
+ * names the snapshot to render on by a ticket in WARM_HEADER: an unguessable value this process
+ * issued for the warm-up and withdraws when it ends (the public listener drops the header).
+ */
+export const WARM_HEADER = 'x-fis-warm';
+
+const internal = processWide('web:internal', () => ({ url: undefined as string | undefined, tickets: new Map<string, unknown>() }));
+
+/** Where this process's private listener is (set by startWebServer; undefined: none, e.g. in development). */
+export function setInternalUrl(url: string | undefined): void {
+  internal.url = url;
+}
+
+/** A new ticket that stands for `value` (the snapshot being warmed) until it is withdrawn. */
+export function openWarmTicket(value: unknown): { ticket: string; close(): void } {
+  const ticket = randomBytes(32).toString('base64url');
+  internal.tickets.set(ticket, value);
+  return { ticket, close: () => void internal.tickets.delete(ticket) };
+}
+
+/** What a ticket stands for; undefined for anything this process did not issue or has withdrawn. */
+export function warmTicket(header: string | string[] | null | undefined): unknown {
+  return typeof header === 'string' && header.length === 43 ? internal.tickets.get(header) : undefined;
+}
+
+/**
+ * Renders `path` through the private listener with these request headers (a session cookie, the
+ * language, the ticket); answers the status, or undefined when this process has no private
+ * listener. The page is kept by the listener as any page is.
+ */
+export async function renderInternally(path: string, headers: Record<string, string>): Promise<number | undefined> {
+  if (!internal.url) return undefined;
+  const r = await fetch(`${internal.url}${path}`, { headers, redirect: 'manual' });
+  await r.arrayBuffer();
+  return r.status;
 }

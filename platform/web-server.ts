@@ -4,16 +4,17 @@
  * client writes is worthless for rate limits and the audit log. This server removes any incoming
  * `x-fis-peer` header and sets it to the socket's address, so the app can trust it (and believe
  * X-Forwarded-For only from FIS_TRUSTED_PROXIES, platform/net.ts). It also sets the security
- * headers and the CSP nonce of every request (platform/security-headers.ts). `npm run demo`,
+ * headers and the CSP nonce of every request (platform/security-headers.ts), and answers pages
+ * kept finished (platform/kept-pages.ts). Beside the public listener it opens a private one on
+ * the loopback interface, for the warm-up's page renders (platform/web-handler.ts). `npm run demo`,
  * `npm start` and the browser tests all start the app this way.
  */
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import next from 'next';
-import { metrics, routePattern } from './metrics';
-import { setRequestHeaders, stampPeer, trustPeerHeader } from './peer';
-import { securityHeaders } from './security-headers';
-import { servePageFromKeeping } from './kept-pages';
+import { setInternalUrl } from './kept-pages';
+import { trustPeerHeader } from './peer';
+import { webRequestHandler } from './web-handler';
 
 export interface WebServer {
   server: Server;
@@ -27,28 +28,7 @@ export async function startWebServer(opts: { dir: string; port: number; host: st
   const handle = app.getRequestHandler();
   await app.prepare();
   const instance = randomBytes(4).toString('hex');
-  const { httpDuration } = metrics();
-  const server = createServer((req, res) => {
-    stampPeer(req);
-    // a fresh CSP nonce for Next.js's scripts (a client's own CSP request header is dropped) and the security headers
-    const sec = securityHeaders((req.url ?? '/').split('?')[0]!, req.headers['x-forwarded-proto'] === 'https');
-    setRequestHeaders(req, { 'content-security-policy': sec.csp }, ['content-security-policy-report-only', 'x-nonce']);
-    for (const [name, value] of Object.entries(sec.response)) res.setHeader(name, value);
-    const started = process.hrtime.bigint();
-    // which replica answered (for operators behind a load balancer)
-    res.setHeader('x-fis-instance', instance);
-    res.once('finish', () => {
-      httpDuration.observe({ route: routePattern(req.url ?? '/', res.statusCode), method: req.method ?? 'GET', status: String(res.statusCode) }, Number(process.hrtime.bigint() - started) / 1e9);
-    });
-    // a page kept finished is answered from its copy; otherwise Next renders it (and it may be kept)
-    const keeping = opts.dev ? Promise.resolve(false) : servePageFromKeeping(req, res, sec.nonce, (set, drop) => setRequestHeaders(req, set, drop));
-    keeping
-      .then((served) => (served ? undefined : handle(req, res)))
-      .catch(() => {
-        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' });
-        res.end('An internal error occurred.');
-      });
-  });
+  const server = createServer(webRequestHandler(handle, { instance, dev: opts.dev }));
   // long exports stream for minutes; idle keep-alive connections are closed after a while
   server.requestTimeout = 0;
   server.keepAliveTimeout = 65_000;
@@ -58,11 +38,25 @@ export async function startWebServer(opts: { dir: string; port: number; host: st
   });
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : opts.port;
+  // the private listener of this process for the warm-up's page renders (web-handler.ts)
+  const internal = opts.dev ? undefined : createServer(webRequestHandler(handle, { instance, internal: true }));
+  if (internal) {
+    internal.requestTimeout = 60_000;
+    await new Promise<void>((resolve, reject) => {
+      internal.once('error', reject);
+      internal.listen({ port: 0, host: '127.0.0.1', exclusive: true }, () => resolve());
+    });
+    const a = internal.address();
+    if (typeof a === 'object' && a) setInternalUrl(`http://127.0.0.1:${a.port}`);
+  }
   return {
     server,
     url: `http://${opts.host.includes(':') ? `[${opts.host}]` : opts.host}:${port}`,
     close: () =>
       new Promise<void>((resolve) => {
+        setInternalUrl(undefined);
+        internal?.close();
+        internal?.closeAllConnections();
         server.close(() => resolve());
         server.closeAllConnections();
         void app.close?.();

@@ -185,6 +185,25 @@ export async function startSession(
 }
 
 /**
+ * A session the server opens for itself to render a user's pages as they would get them (the
+ * warm-up after a publication, dashboards/server/warmup.ts): not a login — nothing is reset or
+ * audited, the token never leaves the process, and it lives minutes. Only for an active user
+ * without a one-time password; undefined otherwise. End it with endServiceSession.
+ */
+export async function startServiceSession(db: AppDb, user: StoredUser, minutes = 5): Promise<string | undefined> {
+  const t = token();
+  const r = await sql<{ n: number }>`
+    INSERT INTO session (id_hash, user_id, csrf_token, expires_at)
+    SELECT ${sha256(t)}, user_id, ${token(24)}, now() + make_interval(mins => ${minutes}) FROM app_user
+     WHERE user_id = ${user.user_id} AND active AND NOT must_change_password RETURNING 1`.execute(db);
+  return r.rows.length ? t : undefined;
+}
+
+export async function endServiceSession(db: AppDb, t: string): Promise<void> {
+  await db.deleteFrom('session').where('id_hash', '=', sha256(t)).execute();
+}
+
+/**
  * A user changes their own password (required after a one-time password): the current one must
  * match, the new one must be acceptable and different. Wrong current passwords count like failed
  * logins (rate limit per address, lockout of the account). Other sessions of the user end; this

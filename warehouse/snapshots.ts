@@ -150,6 +150,8 @@ export interface WarmUp {
   /** what was computed, for the monitor and the log */
   scopes: number;
   answers: number;
+  /** pages rendered and kept for the new snapshot (the web app's warm-up) */
+  pages?: number;
 }
 
 export interface WarmUpRecord extends WarmUp {
@@ -237,7 +239,7 @@ export class SnapshotReader implements SnapshotSource {
     );
     const work = this.opts.warmUp!(new PinnedSnapshot(this, info)).catch(() => undefined);
     const done = (result: WarmUp | undefined) => {
-      this.lastWarmUp = { snapshot: info.id, scopes: result?.scopes ?? 0, answers: result?.answers ?? 0, seconds: (Date.now() - started) / 1000, timedOut, at: new Date().toISOString() };
+      this.lastWarmUp = { snapshot: info.id, scopes: result?.scopes ?? 0, answers: result?.answers ?? 0, pages: result?.pages ?? 0, seconds: (Date.now() - started) / 1000, timedOut, at: new Date().toISOString() };
     };
     void Promise.race([work, timer]).then((result) => {
       if (this.warming === info.id) {

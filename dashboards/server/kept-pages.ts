@@ -13,10 +13,12 @@
 import 'server-only';
 import { createHash } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { registerPageKeeper, type PageKeeper } from '../../platform/kept-pages';
+import { registerPageKeeper, WARM_HEADER, warmTicket, type PageKeeper } from '../../platform/kept-pages';
+import { processWide } from '../../platform/process-wide';
 import { principalName } from '../../roles/access';
 import { SESSION_COOKIE } from '../../roles/auth';
 import { answerCache } from '../../warehouse/semantic/answer-cache';
+import type { PinnedSnapshot } from '../../warehouse/snapshots';
 import { dashboardDef } from '../defs';
 import { listEvents } from '../events/events';
 import { LANG_COOKIE } from '../i18n';
@@ -49,6 +51,37 @@ function cookiesOf(req: IncomingMessage): { session?: string; lang?: string } | 
 /** The URL parameters a dashboard page reads; a page with others is not kept (they would only fill the cache). */
 const PARAMS = new Set(['from', 'to', 'period', 'dropped']);
 
+/** What a warm-up ticket stands for (platform/kept-pages.ts): the snapshot being warmed. */
+export interface WarmingTicket {
+  warming: PinnedSnapshot;
+}
+
+/** The snapshot a warm-up render names by its ticket; undefined for any other request. */
+export function warmingSnapshot(header: string | string[] | null | undefined): PinnedSnapshot | undefined {
+  return (warmTicket(header) as WarmingTicket | undefined)?.warming;
+}
+
+/**
+ * The default pages (no parameters) opened last in this process, by whom and in which language,
+ * most recent last: what the warm-up renders on a new snapshot before the switch (warmup.ts).
+ */
+export interface OpenedPage {
+  userId: string;
+  slug: string;
+  lang: 'de' | 'en';
+}
+const opened = processWide('kept-pages:opened', () => new Map<string, OpenedPage>());
+const OPENED_KEPT = 2000;
+
+export const openedPages = (): OpenedPage[] => [...opened.values()];
+
+function noteOpened(page: OpenedPage): void {
+  const k = JSON.stringify(page);
+  opened.delete(k);
+  opened.set(k, page);
+  if (opened.size > OPENED_KEPT) opened.delete(opened.keys().next().value!);
+}
+
 export async function pageKey(req: IncomingMessage): Promise<{ snapshot: string; key: string } | undefined> {
   if (!answerCache.enabled) return undefined;
   const url = new URL(req.url ?? '/', 'http://fis');
@@ -61,7 +94,8 @@ export async function pageKey(req: IncomingMessage): Promise<{ snapshot: string;
   if (!jar?.session) return undefined;
   const { principal } = await resolveSession(jar.session);
   if (!principal || principal.user.must_change_password || !canViewDashboard(principal, slug)) return undefined;
-  const snapshot = (await services().reader.pin()).info()?.id;
+  const warming = warmingSnapshot(req.headers[WARM_HEADER]);
+  const snapshot = (warming ?? (await services().reader.pin())).info()?.id;
   if (!snapshot) return undefined;
   const db = await appDb();
   const user = principal.user;
@@ -70,7 +104,9 @@ export async function pageKey(req: IncomingMessage): Promise<{ snapshot: string;
   if (![...url.searchParams.keys()].length && views.some((v) => v.isDefault)) return undefined;
   const own = createHash('sha256').update(JSON.stringify([events, unread, start, views])).digest('base64url');
   const params = [...url.searchParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return { snapshot, key: JSON.stringify(['page', principalName(principal), slug, params, jar.lang === 'en' ? 'en' : 'de', own]) };
+  const lang = jar.lang === 'en' ? 'en' : 'de';
+  if (!params.length && !warming) noteOpened({ userId: String(user.user_id), slug, lang });
+  return { snapshot, key: JSON.stringify(['page', principalName(principal), slug, params, lang, own]) };
 }
 
 /** A panel that failed (data-status="error") or an error React streamed in place of a part (data-dgst). */

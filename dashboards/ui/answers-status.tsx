@@ -16,7 +16,7 @@ export function AnswersSection({ lang, s }: { lang: Lang; s: AnswersStatus }) {
     [
       ta(lang, 'warmUp'),
       s.warmUp
-        ? ta(lang, 'warmUpValue', { at: formatDate(s.warmUp.at, lang), answers: formatValue(s.warmUp.answers, 'count', lang), scopes: String(s.warmUp.scopes), seconds: formatValue(Math.round(s.warmUp.seconds * 10) / 10, 'count', lang) }) + (s.warmUp.timedOut ? ` ${ta(lang, 'warmUpTimedOut')}` : '')
+        ? ta(lang, 'warmUpValue', { at: formatDate(s.warmUp.at, lang), answers: formatValue(s.warmUp.answers, 'count', lang), scopes: String(s.warmUp.scopes), pages: formatValue(s.warmUp.pages ?? 0, 'count', lang), seconds: formatValue(Math.round(s.warmUp.seconds * 10) / 10, 'count', lang) }) + (s.warmUp.timedOut ? ` ${ta(lang, 'warmUpTimedOut')}` : '')
         : '—',
     ],
   ];

@@ -60,7 +60,8 @@ export function Chart({ spec, lang, title }: { spec: ChartSpec; lang: Lang; titl
       width = node.clientWidth;
       const height = chartLayout(current.current, lang, { width }).height;
       if (node.clientHeight !== height) node.style.height = `${height}px`;
-      chart?.resize();
+      // a resize draws the chart (with its old option): only when its size changed, so that new figures are drawn once
+      if (chart && (chart.getWidth() !== node.clientWidth || chart.getHeight() !== node.clientHeight)) chart.resize();
       chart?.setOption(buildOption(current.current, lang, { width, height }), { notMerge: true });
     };
     // draw once the element has a size (layout can still be settling on tablets), then follow resizes
