@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fisAsync, refusal, tempDir } from '../test/helpers';
 import { openAppDb, type AppDbHandle } from './app-db';
 import { principalForSession } from './access';
-import { changePassword, login, sessionFromToken, tokenHash } from './auth';
+import { changePassword, endServiceSession, login, sessionFromToken, startServiceSession, tokenHash } from './auth';
 import { getRole, getUser, installDemo, roleHistory, updateRole } from './store';
 import { createUser, exportRoles, importRoles, resetPassword, updateUser } from './users';
 
@@ -104,6 +104,25 @@ describe('users', () => {
     expect((await refusal(login(app.db, 'abt-integration', 'demo-password-1', meta()))).status).toBe(401);
     expect((await login(app.db, 'abt-integration', fresh, meta())).user.must_change_password).toBe(true);
     expect(await auditText()).not.toContain(fresh);
+  });
+});
+
+describe('service sessions (the warm-up renders pages as a user)', () => {
+  it('open only for an active user without a one-time password, log nothing, expire within minutes and end when asked', async () => {
+    const audit = await auditText();
+    const user = (await getUser(app.db, 'analyst'))!;
+    const token = (await startServiceSession(app.db, user))!;
+    expect((await sessionFromToken(app.db, token))?.user.username).toBe('analyst');
+    const row = await sql<{ minutes: number }>`SELECT extract(epoch FROM expires_at - now()) / 60 AS minutes FROM session WHERE id_hash = ${tokenHash(token)}`.execute(app.db);
+    expect(Number(row.rows[0]!.minutes)).toBeLessThanOrEqual(5);
+    await endServiceSession(app.db, token);
+    expect(await sessionFromToken(app.db, token)).toBeUndefined();
+    expect(await auditText()).toBe(audit);
+    await createUser(app.db, { username: 'svc.once', display_name: 'Svc Once', roles: ['analyst'] }, 'admin');
+    expect(await startServiceSession(app.db, (await getUser(app.db, 'svc.once'))!)).toBeUndefined();
+    await updateUser(app.db, 'abt-asyl', { active: false }, 'admin');
+    expect(await startServiceSession(app.db, (await getUser(app.db, 'abt-asyl'))!)).toBeUndefined();
+    await updateUser(app.db, 'abt-asyl', { active: true }, 'admin');
   });
 });
 
