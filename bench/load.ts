@@ -266,7 +266,9 @@ export async function benchLoad(ctx: BenchContext): Promise<void> {
 /**
  * The first view after a publication: CURRENT is pointed at the previous snapshot and back (as a
  * run publishes); the server warms the new one for its users' scopes before it switches; then the
- * first default view is timed against warm ones.
+ * first default view is timed against a warm one on the same snapshot, each after the same pause
+ * (250 ms and a look at the monitor: a view right after another is faster on any route, even
+ * /api/health/live, because the processes are still awake).
  */
 async function firstViewAfterPublication(ctx: BenchContext, url: string, dir: string, sessions: Session[], admin: string): Promise<void> {
   const current = readCurrent(dir)!;
@@ -278,36 +280,51 @@ async function firstViewAfterPublication(ctx: BenchContext, url: string, dir: st
     const r = await fetch(`${url}/dashboards/overview`, { headers: { cookie: s.cookie } });
     await r.arrayBuffer();
     if (!r.ok) throw new Error(`view failed: ${r.status}`);
+    if (r.headers.get('x-fis-kept')) kept++;
     return performance.now() - start;
   };
-  const warm: number[] = [];
-  for (let i = 0; i < 7; i++) warm.push(await view());
+  let kept = 0;
+  // back to back, for the note: a view right after another is faster than one after a pause on
+  // any route (the processes wake up), so the target compares views after the same pause
+  const backToBack: number[] = [];
+  for (let i = 0; i < 7; i++) backToBack.push(await view());
+  const pause = () => new Promise((r) => setTimeout(r, 250));
   const { file: _f, ...pointer } = current;
   const point = (id: string) => {
     writeFileSync(`${currentPointer(dir)}.bench`, JSON.stringify({ ...pointer, id }, null, 2) + '\n');
     renameSync(`${currentPointer(dir)}.bench`, currentPointer(dir));
   };
   const first: number[] = [];
+  const warm: number[] = [];
   const warmups: number[] = [];
+  let keptFirst = 0;
   try {
-    for (const id of [older, current.id, older, current.id]) {
+    for (let k = 0; k < 8; k++) {
+      const id = k % 2 === 0 ? older : current.id;
       point(id);
       // any request notices the new pointer and starts the warm-up; wait until it serves the new snapshot
       await fetch(`${url}/api/session`, { headers: { cookie: s.cookie } });
       await view();
       for (let i = 0; i < 1200; i++) {
+        await pause();
         const st = await cacheStats(url, admin);
         if (st.serving === id) {
           if (st.warmUp?.snapshot === id) warmups.push(st.warmUp.seconds);
           break;
         }
-        await new Promise((r) => setTimeout(r, 250));
       }
+      // the first view on the new snapshot: after a pause and a look at the monitor ...
+      const before = kept;
       first.push(await view());
+      if (kept > before) keptFirst++;
+      // ... and a warm one on the same snapshot, after the same pause and look
+      await pause();
+      await cacheStats(url, admin);
+      warm.push(await view());
     }
   } finally {
     point(current.id);
   }
   // the issue's target: no slower than a warm view
-  ctx.record({ section: 'load', name: 'first dashboard view after a publication (warmed)', value: Math.round(median(first)), unit: 'ms', target: `<= ${Math.round(median(warm))}`, note: `warm ${median(warm).toFixed(0)} ms; warm-up ${warmups.length ? median(warmups).toFixed(1) : '?'} s` });
+  ctx.record({ section: 'load', name: 'first dashboard view after a publication (warmed)', value: Math.round(median(first)), unit: 'ms', target: `<= ${Math.round(median(warm))}`, note: `${first.length} publications, the first view ${keptFirst} times a copy the warm-up kept; a warm view after the same pause ${median(warm).toFixed(1)} ms, first ${median(first).toFixed(1)} ms; back to back ${median(backToBack).toFixed(1)} ms; warm-up ${warmups.length ? median(warmups).toFixed(1) : '?'} s` });
 }

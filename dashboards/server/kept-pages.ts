@@ -112,8 +112,11 @@ export async function pageKey(req: IncomingMessage): Promise<{ snapshot: string;
 /** A panel that failed (data-status="error") or an error React streamed in place of a part (data-dgst). */
 const FAILED = /data-status="error"|data-dgst=/;
 
+/** Whether a finished page may be kept: not one where a panel failed or React streamed an error. */
+export const keepablePage = (html: string): boolean => !FAILED.test(html);
+
 const keeper: PageKeeper = {
-  keepable: (html) => !FAILED.test(html),
+  keepable: keepablePage,
   key: async (req) => {
     const k = await pageKey(req);
     return k ? `${k.snapshot}\u0001${k.key}` : undefined;
